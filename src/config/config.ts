@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment and is checked here, once, at start-up, so a typo
+ * fails loudly before anything listens or writes.
+ */
+const environmentSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+      .optional(),
+    MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('shixun'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    DATA_DIR: z.string().min(1).default('data'),
+    COURSES_DIR: z.string().min(1).default('courses'),
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.SESSION_SECRET !== undefined, {
+    message: 'SESSION_SECRET is required when NODE_ENV=production',
+    path: ['SESSION_SECRET'],
+  });
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  baseUrl: string;
+  mongodbUri: string | undefined;
+  mongodbDb: string;
+  /** Undefined outside production: the server then keeps a generated secret in dataDir. */
+  sessionSecret: string | undefined;
+  dataDir: string;
+  coursesDir: string;
+  devLoginEnabled: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  // Empty variables (`FOO= npm start`) mean "not set", as they do for most tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    mongodbUri: e.MONGODB_URI,
+    mongodbDb: e.MONGODB_DB,
+    sessionSecret: e.SESSION_SECRET,
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    coursesDir: path.resolve(cwd, e.COURSES_DIR),
+    devLoginEnabled: e.NODE_ENV !== 'production',
+  };
+}

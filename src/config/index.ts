@@ -1,0 +1,3 @@
+export { loadConfig, ConfigError } from './config';
+export { resolveSessionSecret } from './session-secret';
+export type { Config } from './config';
