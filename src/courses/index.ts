@@ -1,0 +1,7 @@
+export * from './schema';
+export { loadCatalog, type LoadedCatalog, type LoadedModule, type LoadedBank, type LoadedLesson } from './load';
+export { formatCourseError, type CourseError } from './source-errors';
+export { renderLessonMarkdown, sanitizeLessonHtml } from './markdown';
+export { syncCatalog, type SyncReport } from './sync';
+export { listLatestModules, findModuleVersion, findLatestModule, type ModuleSummary } from './queries';
+export { ModuleVersionModel, BankVersionModel, type ModuleVersion, type Lesson, type BankVersion } from './store';

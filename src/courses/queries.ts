@@ -1,0 +1,31 @@
+import { ModuleVersionModel, type ModuleVersion } from './store';
+import { TRACKS, type Track } from './schema';
+
+export type ModuleSummary = Omit<ModuleVersion, 'lessons'> & { lessonCount: number; minutes: number };
+
+/** The newest published version of every module, grouped by track in the order tracks are taught. */
+export async function listLatestModules(): Promise<{ track: Track; modules: ModuleSummary[] }[]> {
+  const versions = await ModuleVersionModel.find({}, { 'lessons.markdown': 0, 'lessons.html': 0 })
+    .sort({ moduleId: 1, version: -1 })
+    .lean<ModuleVersion[]>();
+  const latest = new Map<string, ModuleSummary>();
+  for (const { lessons, ...module } of versions) {
+    if (latest.has(module.moduleId)) continue;
+    latest.set(module.moduleId, {
+      ...module,
+      lessonCount: lessons.length,
+      minutes: lessons.reduce((sum, lesson) => sum + lesson.minutes, 0),
+    });
+  }
+  return TRACKS.map((track) => ({ track, modules: [...latest.values()].filter((m) => m.track === track) })).filter(
+    (group) => group.modules.length > 0,
+  );
+}
+
+export async function findModuleVersion(moduleId: string, version: number): Promise<ModuleVersion | null> {
+  return ModuleVersionModel.findOne({ moduleId, version }).lean<ModuleVersion>();
+}
+
+export async function findLatestModule(moduleId: string): Promise<ModuleVersion | null> {
+  return ModuleVersionModel.findOne({ moduleId }).sort({ version: -1 }).lean<ModuleVersion>();
+}
