@@ -1,0 +1,39 @@
+import { Types } from 'mongoose';
+import { SchoolModel, UserModel, type Role, type School, type User } from './store';
+
+export interface IdentityClaims {
+  provider: string;
+  subject: string;
+  displayName: string;
+  email?: string;
+  schoolCode?: string;
+  roles: Role[];
+}
+
+/**
+ * Finds the person behind an identity or creates them, in one atomic upsert, so two launches at
+ * the same moment never create two records. What the identity provider says now wins.
+ */
+export async function upsertUserFromIdentity(claims: IdentityClaims, now = new Date()): Promise<User> {
+  const { provider, subject, ...profile } = claims;
+  const user = await UserModel.findOneAndUpdate(
+    { provider, subject },
+    { $set: { ...profile, lastSeenAt: now }, $setOnInsert: { createdAt: now } },
+    { upsert: true, new: true, runValidators: true },
+  ).lean<User>();
+  if (!user) throw new Error('user upsert returned nothing');
+  return user;
+}
+
+export async function findUserById(id: string): Promise<User | null> {
+  if (!Types.ObjectId.isValid(id)) return null;
+  return UserModel.findById(id).lean<User>();
+}
+
+export async function listSchools(): Promise<School[]> {
+  return SchoolModel.find({}, { _id: 0, code: 1, name: 1, district: 1 }).sort({ code: 1 }).lean<School[]>();
+}
+
+export async function upsertSchool(school: School): Promise<void> {
+  await SchoolModel.updateOne({ code: school.code }, { $set: school }, { upsert: true });
+}
