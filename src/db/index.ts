@@ -1,0 +1,1 @@
+export { openDatabase, ensureIndexes, isDatabaseUp, redactCredentials, PROJECT_ROOT, type Database } from './connection';

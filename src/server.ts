@@ -1,0 +1,53 @@
+import type { Server } from 'node:http';
+import { loadCatalog, syncCatalog, formatCourseError } from './courses';
+import { openDatabase, PROJECT_ROOT, type Database } from './db';
+import { resolveSessionSecret, type Config } from './config';
+import { createApp } from './web';
+
+export interface RunningServer {
+  server: Server;
+  database: Database;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Database → catalog → HTTP, in that order, so nothing is served before the catalog a learner
+ * would see is in place.
+ */
+export async function startServer(config: Config, log: (line: string) => void): Promise<RunningServer> {
+  const database = await openDatabase(config, log);
+  log(`database: ${database.source} at ${database.displayUri}`);
+  try {
+    const catalog = loadCatalog(config.coursesDir, PROJECT_ROOT);
+    for (const error of catalog.errors) log(`course error: ${formatCourseError(error)}`);
+    const report = await syncCatalog(catalog);
+    log(`catalog: ${report.published.length} published, ${report.unchanged.length} unchanged, ${report.conflicts.length} refused`);
+    for (const conflict of report.conflicts) {
+      log(`catalog: ${conflict} is already published with different content; bump its version to publish the change`);
+    }
+    const app = createApp({
+      sessionSecret: resolveSessionSecret(config),
+      devLoginEnabled: config.devLoginEnabled,
+      secureCookies: config.baseUrl.startsWith('https://'),
+      log,
+    });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    return {
+      server,
+      database,
+      url: `http://localhost:${port}`,
+      async stop() {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

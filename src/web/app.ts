@@ -1,0 +1,122 @@
+import path from 'node:path';
+import MongoStore from 'connect-mongo';
+import cookieParser from 'cookie-parser';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { engine } from 'express-handlebars';
+import session from 'express-session';
+import helmet from 'helmet';
+import mongoose from 'mongoose';
+import passport from 'passport';
+import { csrfSync } from 'csrf-sync';
+import { PROJECT_ROOT } from '../db';
+import { configurePassport } from './auth';
+import { HttpError } from './http-error';
+import { languageMiddleware } from './i18n';
+import { devLoginRoutes } from './routes/dev-login';
+import { healthRoutes } from './routes/health';
+import { learnerRoutes } from './routes/learn';
+import { sessionRoutes } from './routes/session';
+import { viewHelpers } from './view-helpers';
+
+export interface AppOptions {
+  sessionSecret: string;
+  devLoginEnabled: boolean;
+  /** Cookies marked Secure; true whenever the public URL is https. */
+  secureCookies: boolean;
+  log: (line: string) => void;
+}
+
+const SESSION_TTL_SECONDS = 8 * 3600;
+
+/** Call after mongoose has connected: sessions share its client. */
+export function createApp(options: AppOptions): express.Express {
+  const app = express();
+  const viewsDir = path.join(PROJECT_ROOT, 'views');
+  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: path.join(viewsDir, 'layouts'), partialsDir: path.join(viewsDir, 'partials'), helpers: viewHelpers }));
+  app.set('view engine', 'hbs');
+  app.set('views', viewsDir);
+  app.disable('x-powered-by');
+
+  // Upgrading requests and HSTS only make sense when the tool is really served over https.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'form-action': ["'self'"], 'upgrade-insecure-requests': options.secureCookies ? [] : null },
+      },
+      strictTransportSecurity: options.secureCookies,
+    }),
+  );
+  app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
+  app.use(healthRoutes());
+
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(languageMiddleware);
+  app.use(
+    session({
+      name: 'shixun.sid',
+      secret: options.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: SESSION_TTL_SECONDS * 1000 },
+      // FerretDB v1 has no TTL indexes, so expired sessions are swept by a timer instead.
+      store: MongoStore.create({
+        client: mongoose.connection.getClient(),
+        collectionName: 'sessions',
+        ttl: SESSION_TTL_SECONDS,
+        autoRemove: 'interval',
+        autoRemoveInterval: 10,
+      }),
+    }),
+  );
+  configurePassport({ devLoginEnabled: options.devLoginEnabled });
+  app.use(passport.session());
+
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+  });
+  app.use(csrfSynchronisedProtection);
+  app.use((req, res, next) => {
+    res.locals.user = req.user;
+    res.locals.devLoginEnabled = options.devLoginEnabled;
+    res.locals.currentPath = req.path;
+    if (req.method === 'GET') res.locals.csrfToken = generateToken(req);
+    next();
+  });
+
+  app.get('/', (_req, res) => res.redirect('/catalog'));
+  app.use(sessionRoutes());
+  if (options.devLoginEnabled) app.use(devLoginRoutes());
+  app.use(learnerRoutes());
+
+  app.use((_req, _res, next) => next(new HttpError(404, 'errors.notFoundTitle', 'errors.notFoundBody')));
+  app.use(errorHandler(options.log));
+  return app;
+}
+
+function errorHandler(log: (line: string) => void) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const known = toHttpError(error);
+    if (known.status >= 500) log(`error ${req.method} ${req.originalUrl}: ${(error as Error)?.stack ?? String(error)}`);
+    res.status(known.status);
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.json({ error: { status: known.status, message: res.locals.t?.(known.titleKey) ?? known.titleKey, details: known.details } });
+      return;
+    }
+    if (!res.locals.t) {
+      res.type('text/plain').send(`${known.status}`);
+      return;
+    }
+    res.render('error', { status: known.status, titleKey: known.titleKey, bodyKey: known.bodyKey, details: known.details, signInHint: known.status === 401 });
+  };
+}
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const code = (error as { code?: string })?.code;
+  if (code === 'EBADCSRFTOKEN') return new HttpError(403, 'errors.forbiddenTitle', 'errors.csrfBody');
+  const status = (error as { status?: number; statusCode?: number })?.status ?? (error as { statusCode?: number })?.statusCode;
+  if (status === 413) return new HttpError(413, 'errors.badRequestTitle');
+  if (status && status >= 400 && status < 500) return new HttpError(status, 'errors.badRequestTitle');
+  return new HttpError(500, 'errors.serverTitle', 'errors.serverBody');
+}

@@ -1,0 +1,2 @@
+export { createApp, type AppOptions } from './app';
+export { translatorFor, LANGUAGES, DEFAULT_LANGUAGE, type Language } from './i18n';

@@ -1,0 +1,87 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { findModuleVersion, idSchema, listLatestModules } from '../../courses';
+import {
+  findProgress,
+  listLearnerProgress,
+  markLessonStudied,
+  moduleVersionForLearner,
+  recordLessonOpened,
+  summarizeProgress,
+} from '../../progress';
+import { requireUser } from '../auth';
+import { notFound } from '../http-error';
+
+const moduleParams = z.object({ moduleId: idSchema });
+const lessonParams = z.object({ moduleId: idSchema, version: z.coerce.number().int().min(1).max(1_000_000), lessonId: idSchema });
+
+/** Malformed ids are simply pages that do not exist. */
+function parseParams<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+  const parsed = schema.safeParse(req.params);
+  if (!parsed.success) throw notFound();
+  return parsed.data;
+}
+
+async function loadLessonContext(req: Request) {
+  const { moduleId, version, lessonId } = parseParams(lessonParams, req);
+  const module = await findModuleVersion(moduleId, version);
+  const index = module?.lessons.findIndex((lesson) => lesson.id === lessonId) ?? -1;
+  if (!module || index < 0) throw notFound();
+  return { module, index, lesson: module.lessons[index]! };
+}
+
+export function learnerRoutes(): Router {
+  // Guarded route by route (not router.use) so unknown paths stay 404 for everyone.
+  const router = Router();
+
+  router.get('/catalog', requireUser, async (_req, res) => {
+    res.render('catalog', { tracks: await listLatestModules() });
+  });
+
+  router.get('/modules/:moduleId', requireUser, async (req, res) => {
+    const { moduleId } = parseParams(moduleParams, req);
+    const module = await moduleVersionForLearner(req.user!._id, moduleId);
+    if (!module) throw notFound('module.notFound');
+    const progress = await findProgress(req.user!._id, module);
+    const summary = summarizeProgress(module, progress);
+    res.render('module', {
+      module,
+      summary,
+      started: progress !== null,
+      lessons: module.lessons.map((lesson) => ({ ...lesson, studied: summary.studiedLessonIds.includes(lesson.id) })),
+    });
+  });
+
+  router.get('/modules/:moduleId/v/:version/lessons/:lessonId', requireUser, async (req, res) => {
+    const { module, index, lesson } = await loadLessonContext(req);
+    await recordLessonOpened(req.user!._id, module, lesson.id);
+    const summary = summarizeProgress(module, await findProgress(req.user!._id, module));
+    const wait = z.coerce.number().int().min(1).max(3600).safeParse(req.query.wait);
+    res.render('lesson', {
+      module,
+      lesson,
+      position: { index: index + 1, total: module.lessons.length },
+      previous: module.lessons[index - 1],
+      next: module.lessons[index + 1],
+      studied: summary.studiedLessonIds.includes(lesson.id),
+      summary,
+      waitSeconds: wait.success ? wait.data : undefined,
+    });
+  });
+
+  router.post('/modules/:moduleId/v/:version/lessons/:lessonId/studied', requireUser, async (req, res) => {
+    const { module, index, lesson } = await loadLessonContext(req);
+    const result = await markLessonStudied(req.user!._id, module, lesson.id);
+    const lessonUrl = (id: string) => `/modules/${module.moduleId}/v/${module.version}/lessons/${id}`;
+    if (result.status === 'too-soon') return res.redirect(303, `${lessonUrl(lesson.id)}?wait=${result.secondsRemaining}`);
+    if (result.status === 'not-opened') return res.redirect(303, lessonUrl(lesson.id));
+    const next = module.lessons[index + 1];
+    res.redirect(303, next ? lessonUrl(next.id) : `/modules/${module.moduleId}`);
+  });
+
+  router.get('/progress', requireUser, async (req, res) => {
+    res.render('progress', { rows: await listLearnerProgress(req.user!._id) });
+  });
+
+  return router;
+}
