@@ -1,0 +1,7 @@
+import type { Config } from '../config';
+
+export interface CliContext {
+  config: Config;
+  out: (line: string) => void;
+  log: (line: string) => void;
+}

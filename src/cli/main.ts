@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config';
+import { checkCourses, writeCourseSchema } from './courses';
+import { seedDemo } from './demo';
+import type { CliContext } from './context';
+
+const USAGE = `Usage: shixun <command>
+
+  courses check [--json]   validate every file in courses/ (exit 1 on any error)
+  courses schema           regenerate docs/course-schema.json
+  demo seed                fill the database with demo schools, teachers and progress
+
+The database is MONGODB_URI, else the embedded server of a running \`npm start\` on the same
+DATA_DIR, else an embedded server started for the command.`;
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  const context: CliContext = {
+    config: loadConfig(),
+    out: (line) => process.stdout.write(`${line}\n`),
+    log: (line) => process.stderr.write(`[shixun] ${line}\n`),
+  };
+  const command = positionals.join(' ');
+  if (values.help || command === '') {
+    context.out(USAGE);
+    return values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'courses check':
+      return checkCourses(context, { json: values.json });
+    case 'courses schema':
+      return writeCourseSchema(context);
+    case 'demo seed':
+      return seedDemo(context);
+    default:
+      process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError || error instanceof TypeError ? error.message : (error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
