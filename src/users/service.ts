@@ -19,7 +19,7 @@ export async function upsertUserFromIdentity(claims: IdentityClaims, now = new D
   const user = await UserModel.findOneAndUpdate(
     { provider, subject },
     { $set: { ...profile, lastSeenAt: now }, $setOnInsert: { createdAt: now } },
-    { upsert: true, new: true, runValidators: true },
+    { upsert: true, returnDocument: 'after', runValidators: true },
   ).lean<User>();
   if (!user) throw new Error('user upsert returned nothing');
   return user;

@@ -90,7 +90,7 @@ describe('loadCatalog', () => {
     });
 
     it('finds duplicate ids, answers naming missing options and missing feedback, each on its line', () => {
-      const broken = singleItem('q-1') + singleItem('q-1') + singleItem('q-3', 'z') + singleItem('q-4').replace(/    feedback:.*\n/, '');
+      const broken = singleItem('q-1') + singleItem('q-1') + singleItem('q-3', 'z') + singleItem('q-4').replace(/ {4}feedback:.*\n/, '');
       const fixture = new CoursesFixture().write('banks/demo-bank.yaml', bank(broken));
       const errors = loadCatalog(fixture.dir, fixture.dir).errors;
       const lines = (pattern: RegExp) => errors.filter((e) => pattern.test(e.message)).map((e) => e.line);
