@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import { formatCourseError, loadCatalog, lessonFrontMatterSchema, moduleManifestSchema, questionBankSchema } from '../courses';
+import { COURSE_SCHEMA_FILE, formatCourseError, loadCatalog, renderCourseJsonSchema } from '../courses';
 import { PROJECT_ROOT } from '../db';
 import type { CliContext } from './context';
 
@@ -34,17 +33,7 @@ export function checkCourses(context: CliContext, options: { json: boolean }): n
 
 /** `shixun courses schema`: regenerates docs/course-schema.json for editors' autocompletion. */
 export function writeCourseSchema(context: CliContext): number {
-  const schema = {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    title: 'Shixun course files',
-    $defs: {
-      module: z.toJSONSchema(moduleManifestSchema, { io: 'input' }),
-      lessonFrontMatter: z.toJSONSchema(lessonFrontMatterSchema, { io: 'input' }),
-      questionBank: z.toJSONSchema(questionBankSchema, { io: 'input', unrepresentable: 'any' }),
-    },
-  };
-  const file = path.join(PROJECT_ROOT, 'docs', 'course-schema.json');
-  writeFileSync(file, `${JSON.stringify(schema, null, 2)}\n`);
-  context.out(`wrote ${path.relative(PROJECT_ROOT, file)}`);
+  writeFileSync(path.join(PROJECT_ROOT, COURSE_SCHEMA_FILE), renderCourseJsonSchema());
+  context.out(`wrote ${COURSE_SCHEMA_FILE}`);
   return 0;
 }

@@ -5,3 +5,4 @@ export { renderLessonMarkdown, sanitizeLessonHtml } from './markdown';
 export { syncCatalog, type SyncReport } from './sync';
 export { listLatestModules, findModuleVersion, findLatestModule, type ModuleSummary } from './queries';
 export { ModuleVersionModel, BankVersionModel, type ModuleVersion, type Lesson, type BankVersion } from './store';
+export { courseJsonSchema, renderCourseJsonSchema, COURSE_SCHEMA_FILE } from './json-schema';

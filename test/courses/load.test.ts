@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadCatalog } from '../../src/courses';
+import { COURSE_SCHEMA_FILE, loadCatalog, renderCourseJsonSchema } from '../../src/courses';
 import { CoursesFixture } from '../support/course-fixtures';
 
 const bank = (items: string) => `id: demo-bank
@@ -150,5 +151,12 @@ describe('loadCatalog', () => {
       ]);
       expect(errors.every((e) => e.file === 'modules/pool-module/module.yaml' && e.line > 10)).toBe(true);
     });
+  });
+});
+
+describe('published JSON Schema', () => {
+  it('is up to date with the zod schema (run npm run courses:schema after changing the format)', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    expect(readFileSync(path.join(root, COURSE_SCHEMA_FILE), 'utf8')).toBe(renderCourseJsonSchema());
   });
 });
