@@ -1,14 +1,8 @@
 import { Types } from 'mongoose';
-import { SchoolModel, UserModel, type Role, type School, type User } from './store';
+import { SchoolModel, UserModel, type School, type User } from './store';
 
-export interface IdentityClaims {
-  provider: string;
-  subject: string;
-  displayName: string;
-  email?: string;
-  schoolCode?: string;
-  roles: Role[];
-}
+/** What an identity provider tells us about a person: everything but our own id. */
+export type IdentityClaims = Omit<User, '_id'>;
 
 /**
  * Finds the person behind an identity or creates them, in one atomic upsert, so two launches at
