@@ -3,6 +3,6 @@ export { loadCatalog, type LoadedCatalog, type LoadedModule, type LoadedBank, ty
 export { formatCourseError, type CourseError } from './source-errors';
 export { renderLessonMarkdown, sanitizeLessonHtml } from './markdown';
 export { syncCatalog, type SyncReport } from './sync';
-export { listLatestModules, findModuleVersion, findLatestModule, type ModuleSummary } from './queries';
+export { listLatestModules, findModuleVersion, findLatestModule, findBankVersion, findLatestBanks, type ModuleSummary } from './queries';
 export { ModuleVersionModel, BankVersionModel, type ModuleVersion, type Lesson, type BankVersion } from './store';
 export { courseJsonSchema, renderCourseJsonSchema, COURSE_SCHEMA_FILE } from './json-schema';

@@ -1,4 +1,4 @@
-import { ModuleVersionModel, type ModuleVersion } from './store';
+import { BankVersionModel, ModuleVersionModel, type BankVersion, type ModuleVersion } from './store';
 import { TRACKS, type Track } from './schema';
 
 export type ModuleSummary = Omit<ModuleVersion, 'lessons'> & { lessonCount: number; minutes: number };
@@ -28,4 +28,18 @@ export async function findModuleVersion(moduleId: string, version: number): Prom
 
 export async function findLatestModule(moduleId: string): Promise<ModuleVersion | null> {
   return ModuleVersionModel.findOne({ moduleId }).sort({ version: -1 }).lean<ModuleVersion>();
+}
+
+export async function findBankVersion(bankId: string, version: number): Promise<BankVersion | null> {
+  return BankVersionModel.findOne({ bankId, version }, { _id: 0, bankId: 1, version: 1, track: 1, title: 1, items: 1 }).lean<BankVersion>();
+}
+
+/** The newest version of each named bank. */
+export async function findLatestBanks(bankIds: readonly string[]): Promise<BankVersion[]> {
+  const versions = await BankVersionModel.find({ bankId: { $in: [...bankIds] } }, { _id: 0, bankId: 1, version: 1, track: 1, title: 1, items: 1 })
+    .sort({ bankId: 1, version: -1 })
+    .lean<BankVersion[]>();
+  const latest = new Map<string, BankVersion>();
+  for (const bank of versions) if (!latest.has(bank.bankId)) latest.set(bank.bankId, bank);
+  return [...latest.values()];
 }

@@ -32,3 +32,23 @@ export {
   type ReviewDecision,
 } from './policy';
 export { buildReview, type AttemptReview, type ReviewItem, type ReviewChoice, type ReviewPremise, type ReviewResult } from './review';
+export { moduleStatistics, type ModuleStatistics, type ItemStatistics } from './statistics';
+export {
+  assessmentStatus,
+  startAttempt,
+  loadAttempt,
+  presentOpenAttempt,
+  saveResponses,
+  submitAttempt,
+  reviewAttempt,
+  setAccommodation,
+  type AssessmentStatus,
+  type AttemptSummary,
+  type StartOutcome,
+  type OpenAttempt,
+  type SaveOutcome,
+  type SubmitOutcome,
+} from './attempts';
+export { moduleResultsReport, attemptRows, type ModuleResultsReport, type AttemptRow } from './results';
+export { AttemptModel, AttemptResultModel, AccommodationModel, type StoredAttempt, type StoredResult, type SavedResponse } from './attempt-store';
+export { toPresentedResponse } from './presented-response';

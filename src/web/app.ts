@@ -15,8 +15,12 @@ import { languageMiddleware } from './i18n';
 import { devLoginRoutes } from './routes/dev-login';
 import { healthRoutes } from './routes/health';
 import { learnerRoutes } from './routes/learn';
+import { quizRoutes } from './routes/quiz';
+import { trainerRoutes } from './routes/trainer';
 import { sessionRoutes } from './routes/session';
 import { viewHelpers } from './view-helpers';
+
+export type Clock = () => Date;
 
 export interface AppOptions {
   sessionSecret: string;
@@ -24,6 +28,8 @@ export interface AppOptions {
   /** Cookies marked Secure; true whenever the public URL is https. */
   secureCookies: boolean;
   log: (line: string) => void;
+  /** Injected so tests can move time (time limits, cooldowns) without sleeping. */
+  clock?: Clock;
 }
 
 const SESSION_TTL_SECONDS = 8 * 3600;
@@ -78,6 +84,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(csrfSynchronisedProtection);
   app.use((req, res, next) => {
     res.locals.user = req.user;
+    res.locals.isTrainer = req.user?.roles.some((role) => role === 'trainer' || role === 'admin') ?? false;
     res.locals.devLoginEnabled = options.devLoginEnabled;
     res.locals.currentPath = req.path;
     if (req.method === 'GET') res.locals.csrfToken = generateToken(req);
@@ -87,7 +94,10 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/', (_req, res) => res.redirect('/catalog'));
   app.use(sessionRoutes());
   if (options.devLoginEnabled) app.use(devLoginRoutes());
-  app.use(learnerRoutes());
+  const clock = options.clock ?? (() => new Date());
+  app.use(learnerRoutes(clock, options.log));
+  app.use(quizRoutes(clock, options.log));
+  app.use(trainerRoutes());
 
   app.use((_req, _res, next) => next(new HttpError(404, 'errors.notFoundTitle', 'errors.notFoundBody')));
   app.use(errorHandler(options.log));

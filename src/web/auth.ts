@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
 import { Strategy } from 'passport-strategy';
 import { z } from 'zod';
-import { findUserById, listSchools, upsertUserFromIdentity, type User as ShixunUser } from '../users';
+import { findUserById, listSchools, upsertUserFromIdentity, type Role, type User as ShixunUser } from '../users';
 import { badRequest, HttpError } from './http-error';
 
 declare global {
@@ -16,6 +16,7 @@ declare global {
 const devSignInSchema = z.object({
   name: z.string().trim().min(1).max(40),
   school: z.string().trim().max(40).optional(),
+  role: z.enum(['learner', 'trainer']).default('learner'),
 });
 
 /**
@@ -40,12 +41,13 @@ class DevSignInStrategy extends Strategy {
     if (schoolCode && !(await listSchools()).some((school) => school.code === schoolCode)) {
       throw badRequest([t('validation.schoolUnknown')]);
     }
+    const { name, role } = parsed.data;
     return upsertUserFromIdentity({
       provider: 'dev',
-      subject: `${schoolCode ?? '-'}:${parsed.data.name}`,
-      displayName: parsed.data.name,
+      subject: `${schoolCode ?? '-'}:${name}:${role}`,
+      displayName: name,
       schoolCode,
-      roles: ['learner'],
+      roles: [role],
     });
   }
 }
@@ -65,4 +67,14 @@ export function configurePassport(options: { devLoginEnabled: boolean }): void {
 export function requireUser(req: Request, _res: Response, next: NextFunction): void {
   if (req.user) return next();
   next(new HttpError(401, 'auth.requiredTitle', 'auth.requiredBody'));
+}
+
+/** Signed in and holding one of the roles; admins pass every role check. */
+export function requireRole(...roles: Role[]) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (!req.user) return next(new HttpError(401, 'auth.requiredTitle', 'auth.requiredBody'));
+    const held = req.user.roles;
+    if (held.includes('admin') || roles.some((role) => held.includes(role))) return next();
+    next(new HttpError(403, 'errors.forbiddenTitle', 'errors.forbiddenBody'));
+  };
 }

@@ -9,7 +9,11 @@ import {
   recordLessonOpened,
   summarizeProgress,
 } from '../../progress';
+import { completeIfEligible, currentCompletion } from '../../completion';
+import { assessmentStatus } from '../../quiz';
+import type { Clock } from '../app';
 import { requireUser } from '../auth';
+import { nextStep } from './quiz';
 import { notFound } from '../http-error';
 
 const moduleParams = z.object({ moduleId: idSchema });
@@ -30,7 +34,7 @@ async function loadLessonContext(req: Request) {
   return { module, index, lesson: module.lessons[index]! };
 }
 
-export function learnerRoutes(): Router {
+export function learnerRoutes(clock: Clock, log: (line: string) => void): Router {
   // Guarded route by route (not router.use) so unknown paths stay 404 for everyone.
   const router = Router();
 
@@ -44,9 +48,14 @@ export function learnerRoutes(): Router {
     if (!module) throw notFound('module.notFound');
     const progress = await findProgress(req.user!._id, module);
     const summary = summarizeProgress(module, progress);
+    const now = clock();
+    const status = await assessmentStatus(req.user!._id, module, now);
     res.render('module', {
       module,
       summary,
+      status,
+      next: nextStep(status),
+      completion: await currentCompletion(req.user!._id, module.moduleId, now),
       started: progress !== null,
       lessons: module.lessons.map((lesson) => ({ ...lesson, studied: summary.studiedLessonIds.includes(lesson.id) })),
     });
@@ -54,7 +63,7 @@ export function learnerRoutes(): Router {
 
   router.get('/modules/:moduleId/v/:version/lessons/:lessonId', requireUser, async (req, res) => {
     const { module, index, lesson } = await loadLessonContext(req);
-    await recordLessonOpened(req.user!._id, module, lesson.id);
+    await recordLessonOpened(req.user!._id, module, lesson.id, clock());
     const summary = summarizeProgress(module, await findProgress(req.user!._id, module));
     const wait = z.coerce.number().int().min(1).max(3600).safeParse(req.query.wait);
     res.render('lesson', {
@@ -71,10 +80,12 @@ export function learnerRoutes(): Router {
 
   router.post('/modules/:moduleId/v/:version/lessons/:lessonId/studied', requireUser, async (req, res) => {
     const { module, index, lesson } = await loadLessonContext(req);
-    const result = await markLessonStudied(req.user!._id, module, lesson.id);
+    const now = clock();
+    const result = await markLessonStudied(req.user!._id, module, lesson.id, now);
     const lessonUrl = (id: string) => `/modules/${module.moduleId}/v/${module.version}/lessons/${id}`;
     if (result.status === 'too-soon') return res.redirect(303, `${lessonUrl(lesson.id)}?wait=${result.secondsRemaining}`);
     if (result.status === 'not-opened') return res.redirect(303, lessonUrl(lesson.id));
+    await completeIfEligible(req.user!._id, module, now, log);
     const next = module.lessons[index + 1];
     res.redirect(303, next ? lessonUrl(next.id) : `/modules/${module.moduleId}`);
   });
