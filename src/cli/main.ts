@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { checkCourses, writeCourseSchema } from './courses';
 import { seedDemo } from './demo';
+import { accommodate, usersList } from './quiz';
 import type { CliContext } from './context';
 
 const USAGE = `Usage: shixun <command>
@@ -9,6 +10,9 @@ const USAGE = `Usage: shixun <command>
   courses check [--json]   validate every file in courses/ (exit 1 on any error)
   courses schema           regenerate docs/course-schema.json
   demo seed                fill the database with demo schools, teachers and progress
+  users list [--json]      list people with their ids
+  quiz accommodate --user ID [--module ID] (--untimed | --multiplier N | --extra-minutes N)
+                           adjust a learner's assessment time limit (WCAG 2.2.1)
 
 The database is MONGODB_URI, else the embedded server of a running \`npm start\` on the same
 DATA_DIR, else an embedded server started for the command.`;
@@ -17,7 +21,15 @@ async function run(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      user: { type: 'string' },
+      module: { type: 'string' },
+      untimed: { type: 'boolean' },
+      multiplier: { type: 'string' },
+      'extra-minutes': { type: 'string' },
+    },
   });
   const context: CliContext = {
     config: loadConfig(),
@@ -36,6 +48,10 @@ async function run(argv: string[]): Promise<number> {
       return writeCourseSchema(context);
     case 'demo seed':
       return seedDemo(context);
+    case 'users list':
+      return usersList(context, { json: values.json });
+    case 'quiz accommodate':
+      return accommodate(context, values);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
       return 2;

@@ -1,2 +1,2 @@
 export { ROLES, UserModel, SchoolModel, type Role, type User, type School } from './store';
-export { upsertUserFromIdentity, findUserById, listSchools, upsertSchool, type IdentityClaims } from './service';
+export { upsertUserFromIdentity, findUserById, listUsers, listSchools, upsertSchool, type IdentityClaims } from './service';

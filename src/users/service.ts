@@ -31,3 +31,7 @@ export async function listSchools(): Promise<School[]> {
 export async function upsertSchool(school: School): Promise<void> {
   await SchoolModel.updateOne({ code: school.code }, { $set: school }, { upsert: true });
 }
+
+export async function listUsers(): Promise<User[]> {
+  return UserModel.find({}).sort({ schoolCode: 1, displayName: 1 }).lean<User[]>();
+}

@@ -195,3 +195,39 @@ describe('assessments over HTTP', () => {
     await trainer.get('/trainer/modules/no-such-module').expect(404);
   });
 });
+
+describe('recertification', () => {
+  const clock = new TestClock();
+  const RECERT = 'safety-quiz-recert';
+  let app: ReturnType<typeof testApp>;
+
+  beforeAll(async () => {
+    const fixture = quizCourses(RECERT, 'passMark: 80\n  recertifyMonths: 12');
+    await syncCatalog(loadCatalog(fixture.dir, fixture.dir));
+    app = testApp({ clock: clock.now });
+  });
+
+  it('asks for the assessment again once a pass expires, and completes anew', async () => {
+    const name = '学员癸';
+    const agent = await signIn(app, name);
+    await studyAllLessons(agent, RECERT);
+    const pass = async () => {
+      const attemptId = await startAttemptOver(agent, RECERT);
+      const page = await agent.get(`/attempts/${attemptId}`).expect(200);
+      await agent.post(`/attempts/${attemptId}/submit`).type('form').send({ _csrf: csrfTokenIn(page.text), ...(await answerFields(attemptId, name, 'correct')) }).expect(303);
+    };
+    await pass();
+    const passed = await agent.get(`/modules/${RECERT}`).expect(200);
+    expect(passed.text).toContain('有效期至 2027年9月1日');
+    expect(passed.text).not.toContain('开始第');
+
+    clock.advanceMinutes(366 * 24 * 60);
+    const expired = await agent.get(`/modules/${RECERT}`).expect(200);
+    expect(expired.text).not.toContain('完成本模块');
+    expect(expired.text).toContain('开始第 2 次考核');
+    await pass();
+    const user = await UserModel.findOne({ displayName: name }).lean();
+    expect(await CompletionModel.countDocuments({ userId: user!._id, moduleId: RECERT })).toBe(2);
+    expect((await agent.get(`/modules/${RECERT}`).expect(200)).text).toContain('有效期至 2028年9月2日');
+  });
+});

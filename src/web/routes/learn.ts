@@ -9,7 +9,7 @@ import {
   recordLessonOpened,
   summarizeProgress,
 } from '../../progress';
-import { completeIfEligible, currentCompletion } from '../../completion';
+import { completeIfEligible, currentCompletion, listCompletions } from '../../completion';
 import { assessmentStatus } from '../../quiz';
 import type { Clock } from '../app';
 import { requireUser } from '../auth';
@@ -38,8 +38,21 @@ export function learnerRoutes(clock: Clock, log: (line: string) => void): Router
   // Guarded route by route (not router.use) so unknown paths stay 404 for everyone.
   const router = Router();
 
-  router.get('/catalog', requireUser, async (_req, res) => {
-    res.render('catalog', { tracks: await listLatestModules() });
+  router.get('/catalog', requireUser, async (req, res) => {
+    const now = clock();
+    const started = new Map((await listLearnerProgress(req.user!._id)).map((row) => [row.module.moduleId, row.summary]));
+    const completed = new Set(
+      (await listCompletions(req.user!._id)).filter((c) => !c.validUntil || c.validUntil > now).map((c) => c.moduleId),
+    );
+    const tracks = (await listLatestModules()).map((group) => ({
+      ...group,
+      modules: group.modules.map((module) => ({
+        ...module,
+        progress: started.get(module.moduleId),
+        completed: completed.has(module.moduleId),
+      })),
+    }));
+    res.render('catalog', { tracks });
   });
 
   router.get('/modules/:moduleId', requireUser, async (req, res) => {

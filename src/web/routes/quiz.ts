@@ -125,7 +125,8 @@ export function quizRoutes(clock: Clock, log: (line: string) => void): Router {
 export function nextStep(status: AssessmentStatus | undefined) {
   const start = status?.start;
   if (!start) return undefined;
-  if (start.allowed) return { canStart: true, attemptNumber: start.attemptNumber };
+  // Numbered over all attempts, like the attempt pages; limits count per cycle (attemptsLeft).
+  if (start.allowed) return { canStart: true, attemptNumber: status.attempts.length + 1 };
   switch (start.reason) {
     case 'in-progress':
       return { resume: status.open?.attemptId };
