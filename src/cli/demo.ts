@@ -1,6 +1,9 @@
-import { findLatestModule, loadCatalog, syncCatalog } from '../courses';
+import type { Types } from 'mongoose';
+import { completeIfEligible } from '../completion';
+import { findLatestModule, loadCatalog, syncCatalog, type ModuleVersion } from '../courses';
 import { openDatabase, PROJECT_ROOT } from '../db';
 import { markLessonStudied, recordLessonOpened } from '../progress';
+import { answerKey, assessmentStatus, loadAttempt, startAttempt, submitAttempt, toPresentedResponse } from '../quiz';
 import { upsertSchool, upsertUserFromIdentity } from '../users';
 import type { CliContext } from './context';
 
@@ -10,13 +13,16 @@ const SCHOOLS = [
   { code: 'demo-shanxi-vocational', name: '山溪职业技术学校', district: '示范区' },
 ];
 
-/** Demo teachers and how far each has got: a share of each module's lessons studied. */
-const TEACHERS: { name: string; school: string; studied: Record<string, number> }[] = [
-  { name: '李晓雯', school: 'demo-xinhua-primary', studied: { 'homeroom-new-role-and-duties': 1, 'safety-fire': 1 } },
+/**
+ * Demo teachers and how far each has got: a share of each module's lessons studied and, for
+ * modules studied in full, the attempts taken (`pass`, or `fail` then a later `pass`).
+ */
+const TEACHERS: { name: string; school: string; studied: Record<string, number>; attempts?: Record<string, ('pass' | 'fail')[]> }[] = [
+  { name: '李晓雯', school: 'demo-xinhua-primary', studied: { 'homeroom-new-role-and-duties': 1, 'safety-fire': 1 }, attempts: { 'homeroom-new-role-and-duties': ['pass'], 'safety-fire': ['fail', 'pass'] } },
   { name: '王建国', school: 'demo-xinhua-primary', studied: { 'homeroom-new-role-and-duties': 0.5 } },
-  { name: '陈思远', school: 'demo-binhe-middle', studied: { 'safety-fire': 1, 'safety-drowning': 0.5 } },
+  { name: '陈思远', school: 'demo-binhe-middle', studied: { 'safety-fire': 1, 'safety-drowning': 0.5 }, attempts: { 'safety-fire': ['fail'] } },
   { name: '赵一鸣', school: 'demo-binhe-middle', studied: { 'homeroom-new-role-and-duties': 0.2 } },
-  { name: '周佳怡', school: 'demo-shanxi-vocational', studied: { 'safety-drowning': 1 } },
+  { name: '周佳怡', school: 'demo-shanxi-vocational', studied: { 'safety-drowning': 1 }, attempts: { 'safety-drowning': ['pass'] } },
   { name: '吴海涛', school: 'demo-shanxi-vocational', studied: {} },
 ];
 
@@ -32,6 +38,8 @@ export async function seedDemo(context: CliContext): Promise<number> {
     // Backdated so minimum study times are already met.
     const studyDay = new Date(Date.now() - 3 * 24 * 3600 * 1000);
     let studiedLessons = 0;
+    let attempts = 0;
+    let completions = 0;
     for (const teacher of TEACHERS) {
       const user = await upsertUserFromIdentity({
         provider: 'demo',
@@ -49,11 +57,36 @@ export async function seedDemo(context: CliContext): Promise<number> {
           const result = await markLessonStudied(user._id, module, lesson.id, new Date(studyDay.getTime() + 15 * 60 * 1000));
           if (result.status === 'studied') studiedLessons++;
         }
+        // Only the attempts not taken by an earlier run, so seeding twice changes nothing.
+        const taken = (await assessmentStatus(user._id, module, studyDay))?.attempts.length ?? 0;
+        for (const outcome of (teacher.attempts?.[moduleId] ?? []).slice(taken)) {
+          if (await takeAttempt(user._id, module, outcome, studyDay)) attempts++;
+        }
+        if (await completeIfEligible(user._id, module, new Date(), context.log)) completions++;
       }
     }
-    context.out(`demo: ${SCHOOLS.length} schools, ${TEACHERS.length} teachers, ${studiedLessons} studied lessons`);
+    context.out(
+      `demo: ${SCHOOLS.length} schools, ${TEACHERS.length} teachers, ${studiedLessons} studied lessons, ${attempts} new attempts, ${completions} completed modules`,
+    );
     return 0;
   } finally {
     await database.close();
   }
+}
+
+/**
+ * One graded attempt, answered fully right or fully wrong, an hour after the previous one so any
+ * cooldown has passed. Returns false when the policy allows no further attempt (a second seed run).
+ */
+async function takeAttempt(userId: Types.ObjectId, module: ModuleVersion, outcome: 'pass' | 'fail', day: Date): Promise<boolean> {
+  const status = await assessmentStatus(userId, module, day);
+  const at = new Date(day.getTime() + (status?.attempts.length ?? 0) * 3600_000 + 3600_000);
+  const started = await startAttempt(userId, module, at);
+  if (!started.started) return false;
+  const open = (await loadAttempt(started.attemptId, userId))!;
+  const answers = Object.fromEntries(
+    open.items.map((drawn) => [drawn.key, outcome === 'pass' ? toPresentedResponse(drawn, answerKey(drawn.item)) : null]),
+  );
+  await submitAttempt(open, module.assessment!, answers, new Date(at.getTime() + 10 * 60_000));
+  return true;
 }

@@ -52,3 +52,4 @@ export {
 export { moduleResultsReport, attemptRows, type ModuleResultsReport, type AttemptRow } from './results';
 export { AttemptModel, AttemptResultModel, AccommodationModel, type StoredAttempt, type StoredResult, type SavedResponse } from './attempt-store';
 export { toPresentedResponse } from './presented-response';
+export { answerKey } from './answer-key';

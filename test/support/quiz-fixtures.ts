@@ -1,7 +1,6 @@
 import type { Agent } from 'supertest';
 import { UserModel } from '../../src/users';
-import { loadAttempt, presentOpenAttempt, toPresentedResponse, type ItemResponse, type PresentedItem } from '../../src/quiz';
-import type { QuestionItem } from '../../src/courses';
+import { answerKey, loadAttempt, presentOpenAttempt, toPresentedResponse, type PresentedItem } from '../../src/quiz';
 import { CoursesFixture } from './course-fixtures';
 import { csrfTokenIn } from './web';
 
@@ -76,22 +75,6 @@ export function quizCourses(moduleId = 'safety-quiz-web', assessment = 'passMark
     .module(moduleId, { extra: `assessment:\n  ${assessment}\n  pools:\n    - bank: quiz-web-bank\n      draw: 5\n` });
 }
 
-/** The correct answer to an item, in bank ids, straight from the course file. */
-export function correctResponse(item: QuestionItem): ItemResponse {
-  switch (item.type) {
-    case 'single':
-      return { type: 'single', optionId: item.answer };
-    case 'multiple':
-      return { type: 'multiple', optionIds: item.answer };
-    case 'true-false':
-      return { type: 'true-false', value: item.answer };
-    case 'ordering':
-      return { type: 'ordering', stepIds: item.answer };
-    case 'matching':
-      return { type: 'matching', matches: item.answer };
-  }
-}
-
 /** Turns presented answers into the form fields a browser would post. */
 export function formFields(items: readonly PresentedItem[], answers: Record<string, unknown>): Record<string, string | string[]> {
   const fields: Record<string, string | string[]> = {};
@@ -112,7 +95,7 @@ export async function answerFields(attemptId: string, learnerName: string, mode:
   const { items } = presentOpenAttempt(open!);
   const answers: Record<string, unknown> = {};
   for (const drawn of open!.items) {
-    const response = correctResponse(drawn.item);
+    const response = answerKey(drawn.item);
     if (mode === 'wrong') {
       if (response.type === 'single') response.optionId = 'c';
       if (response.type === 'true-false') response.value = !response.value;
