@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { checkCourses, writeCourseSchema } from './courses';
 import { seedDemo } from './demo';
+import { checkPolicies } from './policies';
 import { accommodate, usersList } from './quiz';
 import type { CliContext } from './context';
 
@@ -9,6 +10,7 @@ const USAGE = `Usage: shixun <command>
 
   courses check [--json]   validate every file in courses/ (exit 1 on any error)
   courses schema           regenerate docs/course-schema.json
+  policies check           validate the hour-requirement profiles
   demo seed                fill the database with demo schools, teachers and progress
   users list [--json]      list people with their ids
   quiz accommodate --user ID [--module ID] (--untimed | --multiplier N | --extra-minutes N)
@@ -46,6 +48,8 @@ async function run(argv: string[]): Promise<number> {
       return checkCourses(context, { json: values.json });
     case 'courses schema':
       return writeCourseSchema(context);
+    case 'policies check':
+      return checkPolicies(context);
     case 'demo seed':
       return seedDemo(context);
     case 'users list':

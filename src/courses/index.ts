@@ -6,3 +6,4 @@ export { syncCatalog, type SyncReport } from './sync';
 export { listLatestModules, findModuleVersion, findLatestModule, findBankVersion, findLatestBanks, type ModuleSummary } from './queries';
 export { ModuleVersionModel, BankVersionModel, type ModuleVersion, type Lesson, type BankVersion } from './store';
 export { courseJsonSchema, renderCourseJsonSchema, COURSE_SCHEMA_FILE } from './json-schema';
+export { YamlSource } from './yaml-source';

@@ -1,0 +1,4 @@
+export { AUDIENCES, audienceSchema, policyProfileSchema, requirementSchema, type Audience, type PolicyProfile, type Requirement } from './schema';
+export { evaluateTeacher, type TeacherFacts, type CountedHours, type RequirementStatus } from './evaluate';
+export { loadPolicyProfiles, findProfile, PROFILES_DIR, type LoadedProfiles } from './load';
+export { trainingYearOf, trainingYearsRange } from './training-year';
