@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { evaluateTeacher, findProfile, loadPolicyProfiles, trainingYearOf, type CountedHours, type PolicyProfile } from '../../src/ledger/policies';
 import { CoursesFixture } from '../support/course-fixtures';
 
