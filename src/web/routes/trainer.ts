@@ -4,7 +4,7 @@ import { idSchema, listLatestModules } from '../../courses';
 import { attemptRows, moduleResultsReport } from '../../quiz';
 import { findUserById, type User } from '../../users';
 import { requireRole } from '../auth';
-import { CSV_BOM, csvRow } from '../csv';
+import { CSV_BOM, csvRow } from '../../exports';
 import { notFound } from '../http-error';
 
 const moduleParams = z.object({ moduleId: idSchema });

@@ -1,0 +1,1 @@
+export { CSV_BOM, csvRow } from './csv';
