@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import { loadCatalog, syncCatalog, formatCourseError } from './courses';
 import { openDatabase, PROJECT_ROOT, type Database } from './db';
 import { resolveSessionSecret, type Config } from './config';
+import { catchUpCompletions, registerLedgerListener } from './ledger';
+import { findProfile, loadPolicyProfiles } from './ledger/policies';
 import { createApp } from './web';
 
 export interface RunningServer {
@@ -26,7 +28,14 @@ export async function startServer(config: Config, log: (line: string) => void): 
     for (const conflict of report.conflicts) {
       log(`catalog: ${conflict} is already published with different content; bump its version to publish the change`);
     }
+    registerLedgerListener();
+    await catchUpCompletions(log);
+    const { profiles, errors: profileErrors } = loadPolicyProfiles(undefined, PROJECT_ROOT);
+    for (const error of profileErrors) log(`policy profile error: ${formatCourseError(error)}`);
+    const policyProfile = findProfile(profiles, config.policyProfile);
+    if (!policyProfile) throw new Error(`POLICY_PROFILE "${config.policyProfile}" is not one of: ${profiles.map((p) => p.id).join(', ')}`);
     const app = createApp({
+      policyProfile,
       sessionSecret: resolveSessionSecret(config),
       devLoginEnabled: config.devLoginEnabled,
       secureCookies: config.baseUrl.startsWith('https://'),

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         SESSION_SECRET: 'x'.repeat(40),
         DATA_DIR: '/var/lib/shixun',
         COURSES_DIR: '/opt/courses',
+        POLICY_PROFILE: 'homeroom-40-class-hours',
       },
       '/srv',
     );
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
       sessionSecret: 'x'.repeat(40),
       dataDir: '/var/lib/shixun',
       coursesDir: '/opt/courses',
+      policyProfile: 'homeroom-40-class-hours',
       devLoginEnabled: false,
     });
   });
@@ -56,6 +58,7 @@ describe('loadConfig', () => {
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ NODE_ENV: 'production' }, 'SESSION_SECRET is required'],
     [{ MONGODB_DB: 'has space' }, 'MONGODB_DB'],
+    [{ POLICY_PROFILE: '../etc/passwd' }, 'POLICY_PROFILE'],
   ])('rejects %j, naming %s', (env, expected) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(expected);

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { checkCourses, writeCourseSchema } from './courses';
 import { seedDemo } from './demo';
+import { createToken, listTokens, revokeToken } from './api-tokens';
+import { ledgerVerify } from './ledger';
 import { checkPolicies } from './policies';
 import { accommodate, usersList } from './quiz';
 import type { CliContext } from './context';
@@ -15,6 +17,9 @@ const USAGE = `Usage: shixun <command>
   users list [--json]      list people with their ids
   quiz accommodate --user ID [--module ID] (--untimed | --multiplier N | --extra-minutes N)
                            adjust a learner's assessment time limit (WCAG 2.2.1)
+  ledger verify [--json]   check every teacher's hours ledger chain (exit 1 on any break)
+  api-token create --user ID --name NAME | revoke --token-id ID | list
+                           registrar API tokens (shown once, stored hashed)
 
 The database is MONGODB_URI, else the embedded server of a running \`npm start\` on the same
 DATA_DIR, else an embedded server started for the command.`;
@@ -31,6 +36,8 @@ async function run(argv: string[]): Promise<number> {
       untimed: { type: 'boolean' },
       multiplier: { type: 'string' },
       'extra-minutes': { type: 'string' },
+      name: { type: 'string' },
+      'token-id': { type: 'string' },
     },
   });
   const context: CliContext = {
@@ -56,6 +63,14 @@ async function run(argv: string[]): Promise<number> {
       return usersList(context, { json: values.json });
     case 'quiz accommodate':
       return accommodate(context, values);
+    case 'api-token create':
+      return createToken(context, values);
+    case 'api-token revoke':
+      return revokeToken(context, values);
+    case 'api-token list':
+      return listTokens(context);
+    case 'ledger verify':
+      return ledgerVerify(context, { json: values.json });
     default:
       process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
       return 2;

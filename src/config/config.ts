@@ -18,6 +18,7 @@ const environmentSchema = z
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     DATA_DIR: z.string().min(1).default('data'),
     COURSES_DIR: z.string().min(1).default('courses'),
+    POLICY_PROFILE: z.string().regex(/^[a-z][a-z0-9-]*$/).default('default'),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.SESSION_SECRET !== undefined, {
     message: 'SESSION_SECRET is required when NODE_ENV=production',
@@ -34,6 +35,8 @@ export interface Config {
   sessionSecret: string | undefined;
   dataDir: string;
   coursesDir: string;
+  /** Which requirement profile (src/ledger/policies/profiles/<id>.yaml) compliance is judged by. */
+  policyProfile: string;
   devLoginEnabled: boolean;
 }
 
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionSecret: e.SESSION_SECRET,
     dataDir: path.resolve(cwd, e.DATA_DIR),
     coursesDir: path.resolve(cwd, e.COURSES_DIR),
+    policyProfile: e.POLICY_PROFILE,
     devLoginEnabled: e.NODE_ENV !== 'production',
   };
 }

@@ -1,2 +1,2 @@
-export { ROLES, UserModel, SchoolModel, type Role, type User, type School } from './store';
-export { upsertUserFromIdentity, findUserById, listUsers, listSchools, upsertSchool, type IdentityClaims } from './service';
+export { ROLES, HOMEROOM_TIERS, UserModel, SchoolModel, type Role, type HomeroomTier, type User, type School } from './store';
+export { upsertUserFromIdentity, findUserById, listUsers, listTeachers, listSchools, upsertSchool, setTeacherFacts, type IdentityClaims } from './service';

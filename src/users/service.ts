@@ -1,8 +1,11 @@
 import { Types } from 'mongoose';
-import { SchoolModel, UserModel, type School, type User } from './store';
+import { SchoolModel, UserModel, type HomeroomTier, type School, type User } from './store';
 
-/** What an identity provider tells us about a person: everything but our own id. */
-export type IdentityClaims = Omit<User, '_id'>;
+/**
+ * What an identity provider tells us about a person. Registrar-kept facts (tier, post date,
+ * scope) are not the provider's to overwrite.
+ */
+export type IdentityClaims = Omit<User, '_id' | 'homeroomTier' | 'postStartDate' | 'scopeSchoolCodes'> & Pick<User, 'scopeSchoolCodes'>;
 
 /**
  * Finds the person behind an identity or creates them, in one atomic upsert, so two launches at
@@ -34,4 +37,23 @@ export async function upsertSchool(school: School): Promise<void> {
 
 export async function listUsers(): Promise<User[]> {
   return UserModel.find({}).sort({ schoolCode: 1, displayName: 1 }).lean<User[]>();
+}
+
+/** Registrar-kept facts about a teacher that decide which requirements apply. */
+export async function setTeacherFacts(userId: Types.ObjectId, facts: { homeroomTier?: HomeroomTier | null; postStartDate?: Date | null }): Promise<boolean> {
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, 1> = {};
+  for (const [field, value] of Object.entries(facts)) {
+    if (value === undefined) continue;
+    if (value === null) unset[field] = 1;
+    else set[field] = value;
+  }
+  const result = await UserModel.updateOne({ _id: userId }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+  return result.matchedCount === 1;
+}
+
+export async function listTeachers(filter: { schoolCodes?: readonly string[] }): Promise<User[]> {
+  const learners = { roles: { $in: ['learner' as const] } };
+  const query = filter.schoolCodes ? { ...learners, schoolCode: { $in: [...filter.schoolCodes] } } : learners;
+  return UserModel.find(query).sort({ schoolCode: 1, displayName: 1 }).lean<User[]>();
 }

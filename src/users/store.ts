@@ -3,6 +3,9 @@ import mongoose, { Schema, type Types } from 'mongoose';
 export const ROLES = ['learner', 'trainer', 'registrar', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+export const HOMEROOM_TIERS = ['new', 'inservice', 'backbone'] as const;
+export type HomeroomTier = (typeof HOMEROOM_TIERS)[number];
+
 const schoolSchema = new Schema(
   {
     code: { type: String, required: true },
@@ -25,6 +28,12 @@ const userSchema = new Schema(
     email: String,
     schoolCode: String,
     roles: { type: [String], enum: ROLES, required: true },
+    /** Registrars see only these schools; admins see all. */
+    scopeSchoolCodes: { type: [String], default: undefined },
+    /** The homeroom tier a teacher is in, which decides the hour requirements that apply. */
+    homeroomTier: { type: String, enum: HOMEROOM_TIERS },
+    /** When a new homeroom teacher takes up the post: the due date of pre-service hours. */
+    postStartDate: Date,
     createdAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
   },
@@ -49,4 +58,7 @@ export interface User {
   email?: string;
   schoolCode?: string;
   roles: Role[];
+  scopeSchoolCodes?: string[];
+  homeroomTier?: HomeroomTier;
+  postStartDate?: Date;
 }

@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import mongoose from 'mongoose';
 import passport from 'passport';
 import { csrfSync } from 'csrf-sync';
+import { apiRoutes } from '../api';
 import { PROJECT_ROOT } from '../db';
 import { configurePassport } from './auth';
 import { HttpError } from './http-error';
@@ -17,6 +18,8 @@ import { healthRoutes } from './routes/health';
 import { learnerRoutes } from './routes/learn';
 import { quizRoutes } from './routes/quiz';
 import { trainerRoutes } from './routes/trainer';
+import { registrarRoutes } from './routes/registrar';
+import type { PolicyProfile } from '../ledger/policies';
 import { sessionRoutes } from './routes/session';
 import { viewHelpers } from './view-helpers';
 
@@ -30,6 +33,8 @@ export interface AppOptions {
   log: (line: string) => void;
   /** Injected so tests can move time (time limits, cooldowns) without sleeping. */
   clock?: Clock;
+  /** The requirement profile compliance is judged by. */
+  policyProfile: PolicyProfile;
 }
 
 const SESSION_TTL_SECONDS = 8 * 3600;
@@ -54,6 +59,9 @@ export function createApp(options: AppOptions): express.Express {
   );
   app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
   app.use(healthRoutes());
+  const clock = options.clock ?? (() => new Date());
+  // Token-authenticated and cookie-free, so it sits before sessions and CSRF.
+  app.use('/api/v1', apiRoutes(options.policyProfile, clock));
 
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
@@ -85,6 +93,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use((req, res, next) => {
     res.locals.user = req.user;
     res.locals.isTrainer = req.user?.roles.some((role) => role === 'trainer' || role === 'admin') ?? false;
+    res.locals.isRegistrar = req.user?.roles.some((role) => role === 'registrar' || role === 'admin') ?? false;
     res.locals.devLoginEnabled = options.devLoginEnabled;
     res.locals.currentPath = req.path;
     if (req.method === 'GET') res.locals.csrfToken = generateToken(req);
@@ -94,10 +103,10 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/', (_req, res) => res.redirect('/catalog'));
   app.use(sessionRoutes());
   if (options.devLoginEnabled) app.use(devLoginRoutes());
-  const clock = options.clock ?? (() => new Date());
   app.use(learnerRoutes(clock, options.log));
   app.use(quizRoutes(clock, options.log));
   app.use(trainerRoutes());
+  app.use(registrarRoutes(clock, options.policyProfile));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'errors.notFoundTitle', 'errors.notFoundBody')));
   app.use(errorHandler(options.log));

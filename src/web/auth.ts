@@ -16,7 +16,7 @@ declare global {
 const devSignInSchema = z.object({
   name: z.string().trim().min(1).max(40),
   school: z.string().trim().max(40).optional(),
-  role: z.enum(['learner', 'trainer']).default('learner'),
+  role: z.enum(['learner', 'trainer', 'registrar', 'admin']).default('learner'),
 });
 
 /**
@@ -42,12 +42,15 @@ class DevSignInStrategy extends Strategy {
       throw badRequest([t('validation.schoolUnknown')]);
     }
     const { name, role } = parsed.data;
+    // A registrar keeps the records of their own school, so one must be chosen.
+    if (role === 'registrar' && !schoolCode) throw badRequest([t('validation.registrarSchool')]);
     return upsertUserFromIdentity({
       provider: 'dev',
       subject: `${schoolCode ?? '-'}:${name}:${role}`,
       displayName: name,
       schoolCode,
       roles: [role],
+      scopeSchoolCodes: role === 'registrar' && schoolCode ? [schoolCode] : undefined,
     });
   }
 }

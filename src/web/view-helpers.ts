@@ -23,11 +23,21 @@ export const viewHelpers = {
   concat(...parts: unknown[]): string {
     return parts.slice(0, -1).join('');
   },
+  /** A literal list in a template: {{#each (array "a" "b")}}. */
+  array(...items: unknown[]): unknown[] {
+    return items.slice(0, -1);
+  },
   eq(a: unknown, b: unknown): boolean {
     return a === b;
   },
   inc(value: number): number {
     return value + 1;
+  },
+  /** A calendar day in China Standard Time, for due dates. */
+  day(value: Date | string | undefined, options: HelperOptions): string {
+    if (!value) return '';
+    const lang = rootOf(options).lang ?? DEFAULT_LANGUAGE;
+    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(new Date(value));
   },
   date(value: Date | string | undefined, options: HelperOptions): string {
     if (!value) return '';

@@ -48,7 +48,7 @@ describe('learner flow in a browser', () => {
     await page.getByRole('link', { name: '开发环境：直接登录' }).click();
 
     await page.getByLabel('姓名').fill('李晓雯');
-    await page.getByLabel('学校').selectOption('browser-school');
+    await page.getByLabel('学校', { exact: true }).selectOption('browser-school');
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL('**/catalog');
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'learner-catalog.png'), fullPage: true });

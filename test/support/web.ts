@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
+import { findProfile, loadPolicyProfiles } from '../../src/ledger/policies';
 import { createApp } from '../../src/web';
 
 export function testApp(options: { devLoginEnabled?: boolean; clock?: () => Date } = {}): Express {
@@ -9,6 +10,7 @@ export function testApp(options: { devLoginEnabled?: boolean; clock?: () => Date
     secureCookies: false,
     log: (line) => process.stderr.write(`${line}\n`),
     clock: options.clock,
+    policyProfile: findProfile(loadPolicyProfiles().profiles, 'default')!,
   });
 }
 
@@ -28,7 +30,7 @@ export function csrfTokenIn(html: string): string {
 }
 
 /** Signs in through the development sign-in form, exactly as a person would. */
-export async function signIn(app: Express, name: string, school = '', role: 'learner' | 'trainer' = 'learner'): Promise<request.Agent> {
+export async function signIn(app: Express, name: string, school = '', role: 'learner' | 'trainer' | 'registrar' | 'admin' = 'learner'): Promise<request.Agent> {
   const agent = request.agent(app);
   const form = await agent.get('/dev/login').expect(200);
   await agent

@@ -1,5 +1,6 @@
 import { loadCatalog, syncCatalog } from '../../src/courses';
 import { CompletionModel, onCompletion, type Completion } from '../../src/completion';
+import { LedgerEntryModel, registerLedgerListener } from '../../src/ledger';
 import { AttemptModel, AttemptResultModel } from '../../src/quiz';
 import { UserModel } from '../../src/users';
 import { useTestDatabase } from '../support/database';
@@ -19,6 +20,7 @@ describe('assessments over HTTP', () => {
     const fixture = quizCourses(MODULE);
     await syncCatalog(loadCatalog(fixture.dir, fixture.dir));
     app = testApp({ clock: clock.now });
+    registerLedgerListener();
     onCompletion('test', async (completion) => {
       published.push(completion);
     });
@@ -119,9 +121,14 @@ describe('assessments over HTTP', () => {
     expect(published.filter((c) => c.userId.equals(user!._id))).toEqual([
       expect.objectContaining({ moduleId: MODULE, moduleVersion: 1, creditHours: 2.5, category: 'homeroom-new', attemptId: second, scorePercent: 100 }),
     ]);
+    // The ledger credits the hours once, although the attempt was submitted twice at once.
+    expect(await LedgerEntryModel.find({ teacher: user!._id }).lean()).toEqual([
+      expect.objectContaining({ hours: 2.5, category: 'homeroom-new', creditRule: 'module-completion-passed', assessment: { passed: true, scorePercent: 100 } }),
+    ]);
     // Submitting again later changes nothing.
     await agent.post(`/attempts/${second}/submit`).type('form').send(correct).expect(303);
     expect(await CompletionModel.countDocuments({ userId: user!._id })).toBe(1);
+    expect(await LedgerEntryModel.countDocuments({ teacher: user!._id })).toBe(1);
     expect((await agent.get(`/modules/${MODULE}`).expect(200)).text).toContain('你已通过本模块考核');
   });
 

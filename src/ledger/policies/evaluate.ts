@@ -32,6 +32,8 @@ export interface RequirementStatus {
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
+/** Periods end exclusively; a due date is the last moment inside one (31 December, not 1 January). */
+const lastMomentBefore = (end: Date) => new Date(end.getTime() - 1);
 
 /**
  * Status of every requirement of a profile that applies to a teacher, as of a moment: met, or
@@ -51,13 +53,13 @@ function evaluateRequirement(profile: PolicyProfile, requirement: Requirement, t
     const year = trainingYearOf(asOf, startMonth);
     const range = trainingYearsRange(year, 1, startMonth);
     period = { ...range, label: startMonth === 1 ? `${year}` : `${year}–${year + 1}` };
-    dueDate = range.to;
+    dueDate = lastMomentBefore(range.to);
   } else if (requirement.kind === 'cycle') {
     const year = trainingYearOf(asOf, startMonth);
     const first = requirement.anchorYear + Math.floor((year - requirement.anchorYear) / requirement.cycleYears) * requirement.cycleYears;
     const range = trainingYearsRange(first, requirement.cycleYears, startMonth);
     period = { ...range, label: `${first}–${first + requirement.cycleYears - 1}` };
-    dueDate = range.to;
+    dueDate = lastMomentBefore(range.to);
   } else {
     dueDate = teacher.postStartDate;
   }

@@ -2,3 +2,4 @@ export { AUDIENCES, audienceSchema, policyProfileSchema, requirementSchema, type
 export { evaluateTeacher, type TeacherFacts, type CountedHours, type RequirementStatus } from './evaluate';
 export { loadPolicyProfiles, findProfile, PROFILES_DIR, type LoadedProfiles } from './load';
 export { trainingYearOf, trainingYearsRange } from './training-year';
+export { complianceReport, countedHoursByTeacher, evaluateOne, type TeacherCompliance, type ComplianceFilter } from './compliance';

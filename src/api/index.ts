@@ -1,0 +1,2 @@
+export { apiRoutes } from './routes';
+export { createApiToken, authenticateApiToken, revokeApiToken, listApiTokens, ApiTokenModel, type ApiToken } from './tokens';
