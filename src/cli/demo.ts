@@ -4,7 +4,8 @@ import { findLatestModule, loadCatalog, syncCatalog, type ModuleVersion } from '
 import { openDatabase, PROJECT_ROOT } from '../db';
 import { markLessonStudied, recordLessonOpened } from '../progress';
 import { answerKey, assessmentStatus, loadAttempt, startAttempt, submitAttempt, toPresentedResponse } from '../quiz';
-import { upsertSchool, upsertUserFromIdentity } from '../users';
+import { catchUpCompletions, LedgerEntryModel, reverseEntry } from '../ledger';
+import { setTeacherFacts, upsertSchool, upsertUserFromIdentity, type HomeroomTier, type User } from '../users';
 import type { CliContext } from './context';
 
 const SCHOOLS = [
@@ -17,13 +18,25 @@ const SCHOOLS = [
  * Demo teachers and how far each has got: a share of each module's lessons studied and, for
  * modules studied in full, the attempts taken (`pass`, or `fail` then a later `pass`).
  */
-const TEACHERS: { name: string; school: string; studied: Record<string, number>; attempts?: Record<string, ('pass' | 'fail')[]> }[] = [
-  { name: '李晓雯', school: 'demo-xinhua-primary', studied: { 'homeroom-new-role-and-duties': 1, 'safety-fire': 1 }, attempts: { 'homeroom-new-role-and-duties': ['pass'], 'safety-fire': ['fail', 'pass'] } },
-  { name: '王建国', school: 'demo-xinhua-primary', studied: { 'homeroom-new-role-and-duties': 0.5 } },
-  { name: '陈思远', school: 'demo-binhe-middle', studied: { 'safety-fire': 1, 'safety-drowning': 0.5 }, attempts: { 'safety-fire': ['fail'] } },
+const TEACHERS: {
+  name: string;
+  school: string;
+  tier?: HomeroomTier;
+  studied: Record<string, number>;
+  attempts?: Record<string, ('pass' | 'fail')[]>;
+}[] = [
+  { name: '李晓雯', school: 'demo-xinhua-primary', tier: 'new', studied: { 'homeroom-new-role-and-duties': 1, 'homeroom-new-work-norms': 1, 'safety-fire': 1 }, attempts: { 'homeroom-new-role-and-duties': ['pass'], 'homeroom-new-work-norms': ['pass'], 'safety-fire': ['fail', 'pass'] } },
+  { name: '王建国', school: 'demo-xinhua-primary', tier: 'inservice', studied: { 'homeroom-inservice-bullying-prevention': 1, 'homeroom-new-role-and-duties': 0.5 }, attempts: { 'homeroom-inservice-bullying-prevention': ['pass'] } },
+  { name: '陈思远', school: 'demo-binhe-middle', tier: 'inservice', studied: { 'safety-fire': 1, 'safety-drowning': 0.5 }, attempts: { 'safety-fire': ['fail'] } },
   { name: '赵一鸣', school: 'demo-binhe-middle', studied: { 'homeroom-new-role-and-duties': 0.2 } },
-  { name: '周佳怡', school: 'demo-shanxi-vocational', studied: { 'safety-drowning': 1 }, attempts: { 'safety-drowning': ['pass'] } },
+  { name: '周佳怡', school: 'demo-shanxi-vocational', tier: 'backbone', studied: { 'safety-drowning': 1, 'ethics-negative-list': 1 }, attempts: { 'safety-drowning': ['pass'], 'ethics-negative-list': ['pass'] } },
   { name: '吴海涛', school: 'demo-shanxi-vocational', studied: {} },
+];
+
+/** Staff who sign in with the development page under these names see the demo district. */
+const STAFF = [
+  { name: '新华路小学学时管理员', school: 'demo-xinhua-primary', role: 'registrar' as const },
+  { name: '区教研室管理员', role: 'admin' as const },
 ];
 
 /**
@@ -48,6 +61,9 @@ export async function seedDemo(context: CliContext): Promise<number> {
         schoolCode: teacher.school,
         roles: ['learner'],
       });
+      if (teacher.tier) {
+        await setTeacherFacts(user._id, { homeroomTier: teacher.tier, postStartDate: teacher.tier === 'new' ? new Date(Date.now() + 90 * 24 * 3600_000) : undefined });
+      }
       for (const [moduleId, share] of Object.entries(teacher.studied)) {
         const module = await findLatestModule(moduleId);
         if (!module) continue;
@@ -65,8 +81,23 @@ export async function seedDemo(context: CliContext): Promise<number> {
         if (await completeIfEligible(user._id, module, new Date(), context.log)) completions++;
       }
     }
+    const staffUsers = [];
+    for (const staff of STAFF) {
+      const staffUser = await upsertUserFromIdentity({
+        provider: 'dev',
+        subject: `${staff.school ?? '-'}:${staff.name}:${staff.role}`,
+        displayName: staff.name,
+        schoolCode: staff.school,
+        roles: [staff.role],
+        scopeSchoolCodes: staff.role === 'registrar' && staff.school ? [staff.school] : undefined,
+      });
+      staffUsers.push(staffUser);
+    }
+    // Credits for every completion (as the running server's listener would), then one correction.
+    const credited = await catchUpCompletions(context.log);
+    await reverseDemoEntry(context, staffUsers[0]!);
     context.out(
-      `demo: ${SCHOOLS.length} schools, ${TEACHERS.length} teachers, ${studiedLessons} studied lessons, ${attempts} new attempts, ${completions} completed modules`,
+      `demo: ${SCHOOLS.length} schools, ${TEACHERS.length} teachers, ${studiedLessons} studied lessons, ${attempts} new attempts, ${completions} completed modules, ${credited.credited} new ledger credits`,
     );
     return 0;
   } finally {
@@ -89,4 +120,16 @@ async function takeAttempt(userId: Types.ObjectId, module: ModuleVersion, outcom
   );
   await submitAttempt(open, module.assessment!, answers, new Date(at.getTime() + 10 * 60_000));
   return true;
+}
+
+/** A registrar's correction on the demo ledger: a safety credit reversed with its reason. */
+async function reverseDemoEntry(context: CliContext, registrar: User): Promise<void> {
+  const entry = await LedgerEntryModel.findOne({ 'teacherSnapshot.displayName': '李晓雯', category: 'safety', hours: { $gt: 0 } }).lean();
+  if (!entry) return;
+  const { created } = await reverseEntry({
+    entryId: entry.entryId,
+    reason: '演示：该学时已在线下消防培训中登记，避免重复计入',
+    actor: { kind: 'user', id: registrar._id.toString(), name: registrar.displayName },
+  });
+  if (created) context.log(`demo: reversed ${entry.entryId} (a registrar's correction)`);
 }

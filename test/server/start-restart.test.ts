@@ -9,12 +9,19 @@ import { pidAlive, waitFor } from '../db/embedded-helpers';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /** `npm start` as a newcomer runs it: no MONGODB_URI, so the server provides its own database. */
+const started: ChildProcess[] = [];
+// A failed expectation must not leave a server (and its database) running.
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGTERM');
+});
+
 function startShixun(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string> } {
   const { MONGODB_URI: _ignored, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...inherited, NODE_ENV: 'development', PORT: '0', ...env },
   });
+  started.push(child);
   let output = '';
   const url = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -66,7 +73,7 @@ describe('npm start on the embedded database', () => {
     expect(seed.status).toBe(0);
     expect(seed.stderr).toContain('reusing');
     expect(seed.stdout).toMatch(/demo: 3 schools, 6 teachers/);
-    expect(await countUsers(uri)).toBe(6);
+    expect(await countUsers(uri)).toBe(8); // six teachers and two staff
 
     expect(await stop(first.child)).toBe(0);
     expect(await waitFor(() => !pidAlive(serverPid!))).toBe(true);
@@ -77,7 +84,7 @@ describe('npm start on the embedded database', () => {
     await second.url;
     expect(second.output()).toContain('catalog: 0 published, 1 unchanged, 0 refused');
     const secondUri = readFileSync(path.join(dataDir, 'mongodb.uri'), 'utf8').trim();
-    expect(await countUsers(secondUri)).toBe(6);
+    expect(await countUsers(secondUri)).toBe(8);
     expect(await stop(second.child)).toBe(0);
   });
 
