@@ -5,6 +5,7 @@ import { seedDemo } from './demo';
 import { createToken, listTokens, revokeToken } from './api-tokens';
 import { ledgerVerify } from './ledger';
 import { checkPolicies } from './policies';
+import { exportCommand } from './export';
 import { accommodate, usersList } from './quiz';
 import type { CliContext } from './context';
 
@@ -20,6 +21,9 @@ const USAGE = `Usage: shixun <command>
   ledger verify [--json]   check every teacher's hours ledger chain (exit 1 on any break)
   api-token create --user ID --name NAME | revoke --token-id ID | list
                            registrar API tokens (shown once, stored hashed)
+  export --year YYYY --format csv|xlsx --out FILE [--school CODE]… [--category C]
+         [--status met|short] [--sheet detail|summary] [--profile ID]
+                           the hours ledger for registrars, streamed into FILE
 
 The database is MONGODB_URI, else the embedded server of a running \`npm start\` on the same
 DATA_DIR, else an embedded server started for the command.`;
@@ -38,6 +42,14 @@ async function run(argv: string[]): Promise<number> {
       'extra-minutes': { type: 'string' },
       name: { type: 'string' },
       'token-id': { type: 'string' },
+      year: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      school: { type: 'string', multiple: true },
+      category: { type: 'string' },
+      status: { type: 'string' },
+      sheet: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const context: CliContext = {
@@ -71,6 +83,8 @@ async function run(argv: string[]): Promise<number> {
       return listTokens(context);
     case 'ledger verify':
       return ledgerVerify(context, { json: values.json });
+    case 'export':
+      return exportCommand(context, values);
     default:
       process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
       return 2;
