@@ -3,6 +3,7 @@ import { loadCatalog, syncCatalog, formatCourseError } from './courses';
 import { openDatabase, PROJECT_ROOT, type Database } from './db';
 import { resolveSessionSecret, type Config } from './config';
 import { catchUpCompletions, registerLedgerListener } from './ledger';
+import { applyApprovedActivities } from './ledger/activities';
 import { findProfile, loadPolicyProfiles } from './ledger/policies';
 import { createApp } from './web';
 
@@ -30,12 +31,15 @@ export async function startServer(config: Config, log: (line: string) => void): 
     }
     registerLedgerListener();
     await catchUpCompletions(log);
+    // Approved activities whose entries a crash interrupted are credited now.
+    await applyApprovedActivities({ log });
     const { profiles, errors: profileErrors } = loadPolicyProfiles(undefined, PROJECT_ROOT);
     for (const error of profileErrors) log(`policy profile error: ${formatCourseError(error)}`);
     const policyProfile = findProfile(profiles, config.policyProfile);
     if (!policyProfile) throw new Error(`POLICY_PROFILE "${config.policyProfile}" is not one of: ${profiles.map((p) => p.id).join(', ')}`);
     const app = createApp({
       policyProfile,
+      dataDir: config.dataDir,
       sessionSecret: resolveSessionSecret(config),
       devLoginEnabled: config.devLoginEnabled,
       secureCookies: config.baseUrl.startsWith('https://'),

@@ -19,6 +19,8 @@ import { learnerRoutes } from './routes/learn';
 import { quizRoutes } from './routes/quiz';
 import { trainerRoutes } from './routes/trainer';
 import { registrarRoutes } from './routes/registrar';
+import { registrarExportRoutes } from './routes/registrar-exports';
+import { registrarActivityRoutes, registrarUploads } from './routes/registrar-activities';
 import type { PolicyProfile } from '../ledger/policies';
 import { sessionRoutes } from './routes/session';
 import { viewHelpers } from './view-helpers';
@@ -35,6 +37,8 @@ export interface AppOptions {
   clock?: Clock;
   /** The requirement profile compliance is judged by. */
   policyProfile: PolicyProfile;
+  /** Where exports and evidence files are kept. */
+  dataDir: string;
 }
 
 const SESSION_TTL_SECONDS = 8 * 3600;
@@ -89,6 +93,7 @@ export function createApp(options: AppOptions): express.Express {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf,
   });
+  app.use(registrarUploads());
   app.use(csrfSynchronisedProtection);
   app.use((req, res, next) => {
     res.locals.user = req.user;
@@ -96,7 +101,7 @@ export function createApp(options: AppOptions): express.Express {
     res.locals.isRegistrar = req.user?.roles.some((role) => role === 'registrar' || role === 'admin') ?? false;
     res.locals.devLoginEnabled = options.devLoginEnabled;
     res.locals.currentPath = req.path;
-    if (req.method === 'GET') res.locals.csrfToken = generateToken(req);
+    res.locals.csrfToken = generateToken(req);
     next();
   });
 
@@ -107,6 +112,8 @@ export function createApp(options: AppOptions): express.Express {
   app.use(quizRoutes(clock, options.log));
   app.use(trainerRoutes());
   app.use(registrarRoutes(clock, options.policyProfile));
+  app.use(registrarExportRoutes(clock, options.policyProfile, options.dataDir));
+  app.use(registrarActivityRoutes(options.dataDir));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'errors.notFoundTitle', 'errors.notFoundBody')));
   app.use(errorHandler(options.log));

@@ -1,9 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import { findProfile, loadPolicyProfiles } from '../../src/ledger/policies';
 import { createApp } from '../../src/web';
 
-export function testApp(options: { devLoginEnabled?: boolean; clock?: () => Date } = {}): Express {
+export function testApp(options: { devLoginEnabled?: boolean; clock?: () => Date; dataDir?: string } = {}): Express {
   return createApp({
     sessionSecret: 'test-session-secret-that-is-long-enough',
     devLoginEnabled: options.devLoginEnabled ?? true,
@@ -11,6 +14,7 @@ export function testApp(options: { devLoginEnabled?: boolean; clock?: () => Date
     log: (line) => process.stderr.write(`${line}\n`),
     clock: options.clock,
     policyProfile: findProfile(loadPolicyProfiles().profiles, 'default')!,
+    dataDir: options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'shixun-web-data-')),
   });
 }
 

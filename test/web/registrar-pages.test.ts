@@ -142,6 +142,33 @@ describe('registrar pages', () => {
     await request(app).get('/my/hours').expect(401);
   });
 
+  it('exports a year in the background, shows progress and serves the file to its owner only', async () => {
+    const form = await agents.registrar.get('/registrar/exports').expect(200);
+    expect(form.text).toContain('东城小学');
+    expect(form.text).not.toContain('西城中学');
+    await agents.registrar.post('/registrar/exports').type('form').send({ _csrf: csrfTokenIn(form.text), year: '2026', school: 'reg-west', format: 'csv' }).expect(403);
+    await agents.registrar.post('/registrar/exports').type('form').send({ _csrf: csrfTokenIn(form.text), year: 'next', format: 'csv' }).expect(400);
+    const started = await agents.registrar.post('/registrar/exports').type('form').send({ _csrf: csrfTokenIn(form.text), year: '2026', format: 'xlsx' }).expect(303);
+    const jobUrl = started.headers.location!;
+    let status = { status: 'running' } as { status: string; percent?: number };
+    for (let i = 0; i < 100 && status.status === 'running'; i++) {
+      status = (await agents.registrar.get(jobUrl).set('Accept', 'application/json').expect(200)).body;
+      if (status.status === 'running') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toMatchObject({ status: 'done', percent: 100 });
+    const page = await agents.registrar.get(jobUrl).expect(200);
+    expect(page.text).toContain(`${jobUrl}/download`);
+    const file = await agents.registrar.get(`${jobUrl}/download`).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    }).expect(200).expect('Content-Disposition', /attachment/);
+    expect((file.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+    await agents.foreignRegistrar.get(jobUrl).expect(404);
+    await agents.foreignRegistrar.get(`${jobUrl}/download`).expect(404);
+    await agents.learner.get('/registrar/exports').expect(403);
+  });
+
   it('lets admins verify the ledger', async () => {
     const page = await agents.admin.get('/admin/ledger').expect(200);
     expect(page.text).toMatch(/条记录完整，未发现篡改/);
