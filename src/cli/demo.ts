@@ -5,7 +5,8 @@ import { openDatabase, PROJECT_ROOT } from '../db';
 import { markLessonStudied, recordLessonOpened } from '../progress';
 import { answerKey, assessmentStatus, loadAttempt, startAttempt, submitAttempt, toPresentedResponse } from '../quiz';
 import { catchUpCompletions, LedgerEntryModel, reverseEntry } from '../ledger';
-import { setTeacherFacts, upsertSchool, upsertUserFromIdentity, type HomeroomTier, type User } from '../users';
+import { approveActivity, recordActivity, type Actor } from '../ledger/activities';
+import { listTeachers, setTeacherFacts, upsertSchool, upsertUserFromIdentity, type HomeroomTier, type User } from '../users';
 import type { CliContext } from './context';
 
 const SCHOOLS = [
@@ -96,6 +97,7 @@ export async function seedDemo(context: CliContext): Promise<number> {
     // Credits for every completion (as the running server's listener would), then one correction.
     const credited = await catchUpCompletions(context.log);
     await reverseDemoEntry(context, staffUsers[0]!);
+    await recordDemoActivity(staffUsers[0]!, staffUsers[1]!);
     context.out(
       `demo: ${SCHOOLS.length} schools, ${TEACHERS.length} teachers, ${studiedLessons} studied lessons, ${attempts} new attempts, ${completions} completed modules, ${credited.credited} new ledger credits`,
     );
@@ -132,4 +134,24 @@ async function reverseDemoEntry(context: CliContext, registrar: User): Promise<v
     actor: { kind: 'user', id: registrar._id.toString(), name: registrar.displayName },
   });
   if (created) context.log(`demo: reversed ${entry.entryId} (a registrar's correction)`);
+}
+
+const actorOf = (user: User): Actor => ({ id: user._id.toString(), name: user.displayName, roles: user.roles, scopeSchoolCodes: user.scopeSchoolCodes });
+
+/** A school-based activity the registrar records and the district admin approves (four eyes). */
+async function recordDemoActivity(registrar: User, admin: User): Promise<void> {
+  const teachers = await listTeachers({ schoolCodes: registrar.scopeSchoolCodes });
+  const activity = await recordActivity(
+    {
+      title: '校本研修：班级常规管理案例分析',
+      trainingMode: 'case-analysis',
+      hours: 2,
+      occurredAt: new Date(Date.now() - 7 * 24 * 3600_000),
+      teacherIds: teachers.map((teacher) => teacher._id),
+      notes: '演示数据：教研组集中研讨，签到表由学校存档。',
+    },
+    actorOf(registrar),
+    { submissionKey: 'demo-case-analysis-1' },
+  );
+  if (activity.status === 'pending') await approveActivity(activity.activityId, actorOf(admin));
 }

@@ -66,6 +66,9 @@ describe('offline activities over HTTP', () => {
       expect.objectContaining({ hours: 2, category: 'school-based', trainingMode: 'classroom-observation', creditRule: 'offline-activity-approved' }),
     ]);
     expect((await approver.get(url).expect(200)).text).toContain('审核通过');
+    // The teacher's ledger leads back to the activity and its evidence.
+    const ledgerPage = await approver.get(`/registrar/teachers/${teacher._id.toString()}`).expect(200);
+    expect(ledgerPage.text).toContain(`href="${url}"`);
   });
 
   it('rejects disguised files, bad fields and rejections without a reason', async () => {
