@@ -1,17 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
+import { runShixun } from '../support/cli';
 import { CoursesFixture } from '../support/course-fixtures';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 
-function shixun(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'shixun.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const shixun = runShixun;
 
 describe('shixun courses check', () => {
   it('prints the machine-readable summary operators rely on', () => {

@@ -1,20 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { AccommodationModel } from '../../src/quiz';
 import { upsertUserFromIdentity } from '../../src/users';
+import { shixunOn } from '../support/cli';
 import { useTestDatabase } from '../support/database';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const database = useTestDatabase();
 
-function shixun(args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'shixun.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, MONGODB_URI: database.uri(), MONGODB_DB: database.dbName },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const shixun = shixunOn(database);
 
 describe('shixun api-token', () => {
   it('creates a token for a registrar, shows it once, and revokes it', async () => {

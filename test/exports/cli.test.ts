@@ -1,24 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { shixunOn } from '../support/cli';
 import { useTestDatabase } from '../support/database';
 import { seedDistrict } from './fixtures';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const database = useTestDatabase();
 const folder = mkdtempSync(path.join(tmpdir(), 'shixun-export-cli-'));
 
-function shixun(args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'shixun.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, MONGODB_URI: database.uri(), MONGODB_DB: database.dbName },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const shixun = shixunOn(database);
 
 describe('shixun export', () => {
   beforeAll(async () => {

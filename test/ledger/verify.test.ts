@@ -1,21 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import mongoose, { Types } from 'mongoose';
 import { appendEntry, reverseEntry, verifyLedger, type LedgerEntry } from '../../src/ledger';
+import { shixunOn } from '../support/cli';
 import { useTestDatabase } from '../support/database';
 import { offlineCredit, registrar } from './fixtures';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const database = useTestDatabase();
 
-function shixun(args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'shixun.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, MONGODB_URI: database.uri(), MONGODB_DB: database.dbName },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const shixun = shixunOn(database);
 
 /** A hand edit: straight through the driver, around the model's append-only guard. */
 const raw = () => mongoose.connection.collection('ledger_entries');

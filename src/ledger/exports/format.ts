@@ -1,5 +1,6 @@
 import type { Category } from '../../courses';
 import type { HomeroomTier } from '../../users';
+import { TRAINING_MODE_NAMES } from '../activities/names';
 import type { LedgerEntry, TrainingMode } from '../schema';
 
 /** Cell texts: Chinese with the English (and the stored code) in parentheses, as the headers are. */
@@ -13,22 +14,10 @@ export const CATEGORY_LABELS: Record<Category, { zh: string; en: string }> = {
   other: { zh: '其他', en: 'Other' },
 };
 
-const MODE_LABELS: Record<TrainingMode, string> = {
-  'research-project': '课题研究',
-  'self-study': '自修反思',
-  'classroom-observation': '课堂观摩',
-  'thematic-lecture': '专题讲座',
-  'case-analysis': '案例分析',
-  'inter-school': '校际合作',
-  mentoring: '师徒结对',
-  'online-exchange': '网络交流',
-  salon: '沙龙研讨',
-};
-
 const TIER_LABELS: Record<HomeroomTier, string> = { new: '新任班主任', inservice: '在岗班主任', backbone: '骨干班主任' };
 
 export const categoryText = (category: Category) => `${CATEGORY_LABELS[category].zh} (${category})`;
-export const modeText = (mode: TrainingMode | undefined) => (mode ? `${MODE_LABELS[mode]} (${mode})` : undefined);
+export const modeText = (mode: TrainingMode | undefined) => (mode ? `${TRAINING_MODE_NAMES[mode]} (${mode})` : undefined);
 export const tierText = (tier: HomeroomTier | undefined) => (tier ? `${TIER_LABELS[tier]} (${tier})` : undefined);
 
 export function sourceText(source: LedgerEntry['source']): string {
