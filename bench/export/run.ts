@@ -129,6 +129,7 @@ function printTable(teachers: number, entries: number, seedMs: number, results: 
     '',
     `${teachers} teachers × ${entries} entries = ${teachers * entries} ledger entries (seeded in ${(seedMs / 1000).toFixed(1)} s) on ${server}; load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${cpus().length} CPUs`,
     `${'export'.padEnd(9)}${pad('rows', 10)}${pad('wall s', 9)}${pad('start RSS MB', 14)}${pad('peak RSS MB', 13)}${pad('Δ RSS MB', 10)}${pad('max RSS MB', 12)}${pad('file MB', 9)}`,
+    ...(results.length === 0 ? ['(no exports run: --kinds was empty)'] : []),
     ...results.map(
       (r) =>
         `${r.kind.padEnd(9)}${pad(String(r.rows), 10)}${pad((r.wallMs / 1000).toFixed(1), 9)}${pad(mb(r.startRss), 14)}${pad(mb(r.peakRss), 13)}${pad(mb(r.peakRss - r.startRss), 10)}${pad(mb(r.maxRss), 12)}${pad(mb(r.bytes), 9)}`,
