@@ -2,7 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { listTeacherEntries } from '../ledger';
-import { complianceReport, countedHoursByTeacher, evaluateOne, trainingYearOf, type PolicyProfile, type RequirementStatus } from '../ledger/policies';
+import { complianceReport, countedHoursByTeacher, effectiveProfile, evaluateOne, trainingYearOf, type PolicyProfile, type RequirementStatus } from '../ledger/policies';
 import { findUserById, listTeachers, type User } from '../users';
 import { authenticateApiToken } from './tokens';
 
@@ -108,7 +108,7 @@ export function apiRoutes(profile: PolicyProfile, clock: () => Date): Router {
   router.get('/teachers/:teacherId/requirements', async (req, res) => {
     const teacher = await teacherFor(req, res);
     const hours = (await countedHoursByTeacher([teacher._id])).get(teacher._id.toString()) ?? [];
-    const result = evaluateOne(profile, teacher, hours, clock());
+    const result = evaluateOne(await effectiveProfile(profile), teacher, hours, clock());
     res.json({ profile: profile.id, met: result.met, requirements: result.statuses.map(statusJson) });
   });
 
@@ -119,7 +119,7 @@ export function apiRoutes(profile: PolicyProfile, clock: () => Date): Router {
     const schoolCodes = query.data.school ? (scope && !scope.includes(query.data.school) ? [] : [query.data.school]) : scope;
     const year = query.data.year ?? trainingYearOf(clock(), profile.trainingYearStartMonth);
     const asOf = year === trainingYearOf(clock(), profile.trainingYearStartMonth) ? clock() : new Date(Date.UTC(year + 1, profile.trainingYearStartMonth - 1, 1) - 8 * 3600_000 - 1);
-    const rows = await complianceReport(profile, { schoolCodes, asOf, filter: query.data.status });
+    const rows = await complianceReport(await effectiveProfile(profile), { schoolCodes, asOf, filter: query.data.status });
     res.json({
       profile: profile.id,
       year,

@@ -21,6 +21,7 @@ import { trainerRoutes } from './routes/trainer';
 import { registrarRoutes } from './routes/registrar';
 import { registrarExportRoutes } from './routes/registrar-exports';
 import { registrarActivityRoutes, registrarUploads } from './routes/registrar-activities';
+import { adminPolicyRoutes } from './routes/admin-policies';
 import type { PolicyProfile } from '../ledger/policies';
 import { sessionRoutes } from './routes/session';
 import { viewHelpers } from './view-helpers';
@@ -99,6 +100,7 @@ export function createApp(options: AppOptions): express.Express {
     res.locals.user = req.user;
     res.locals.isTrainer = req.user?.roles.some((role) => role === 'trainer' || role === 'admin') ?? false;
     res.locals.isRegistrar = req.user?.roles.some((role) => role === 'registrar' || role === 'admin') ?? false;
+    res.locals.isAdmin = req.user?.roles.includes('admin') ?? false;
     res.locals.devLoginEnabled = options.devLoginEnabled;
     res.locals.currentPath = req.path;
     res.locals.csrfToken = generateToken(req);
@@ -114,6 +116,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(registrarRoutes(clock, options.policyProfile));
   app.use(registrarExportRoutes(clock, options.policyProfile, options.dataDir));
   app.use(registrarActivityRoutes(options.dataDir));
+  app.use(adminPolicyRoutes(clock, options.policyProfile));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'errors.notFoundTitle', 'errors.notFoundBody')));
   app.use(errorHandler(options.log));

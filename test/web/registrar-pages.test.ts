@@ -61,16 +61,20 @@ describe('registrar pages', () => {
     '/registrar/schools/reg-east',
     `/registrar/teachers/${inService._id.toString()}`,
     '/admin/ledger',
+    '/admin/policies',
+    '/registrar/exports',
+    '/registrar/activities',
+    '/my/hours',
   ];
 
   it('lets each role reach exactly the pages it should', async () => {
     const expected: Record<string, number[]> = {
-      anonymous: [401, 401, 401, 401],
-      learner: [403, 403, 403, 403],
-      trainer: [403, 403, 403, 403],
-      registrar: [200, 200, 200, 403],
-      foreignRegistrar: [200, 403, 403, 403],
-      admin: [200, 200, 200, 200],
+      anonymous: [401, 401, 401, 401, 401, 401, 401, 401],
+      learner: [403, 403, 403, 403, 403, 403, 403, 200],
+      trainer: [403, 403, 403, 403, 403, 403, 403, 200],
+      registrar: [200, 200, 200, 403, 403, 200, 200, 200],
+      foreignRegistrar: [200, 403, 403, 403, 403, 200, 200, 200],
+      admin: [200, 200, 200, 200, 200, 200, 200, 200],
     };
     for (const [role, statuses] of Object.entries(expected)) {
       const client = role === 'anonymous' ? request(app) : agents[role as keyof typeof agents];
@@ -172,5 +176,30 @@ describe('registrar pages', () => {
   it('lets admins verify the ledger', async () => {
     const page = await agents.admin.get('/admin/ledger').expect(200);
     expect(page.text).toMatch(/条记录完整，未发现篡改/);
+  });
+
+  // Last: an override changes what every later page reports.
+  it('lets admins override a requirement with a reason, audited, and everyone sees the new minimum', async () => {
+    await agents.registrar.get('/admin/policies').expect(403);
+    const page = await agents.admin.get('/admin/policies').expect(200);
+    expect(page.text).toContain('在岗班主任每年专题培训不少于 20 学时');
+    const change = (fields: Record<string, string>) =>
+      agents.admin.post('/admin/policies').type('form').send({ _csrf: csrfTokenIn(page.text), requirementId: 'homeroom-inservice-annual', ...fields });
+    await change({ minimumHours: '24', reason: '' }).expect(400);
+    await change({ minimumHours: '-1', reason: '区里统一要求' }).expect(400);
+    await agents.admin.post('/admin/policies').type('form').send({ _csrf: csrfTokenIn(page.text), requirementId: 'no-such', minimumHours: '5', reason: 'x' }).expect(400);
+    await change({ minimumHours: '24', reason: '区教育局 2026 年要求提高到 24 学时' }).expect(303);
+
+    const teacherPage = await agents.registrar.get(`/registrar/teachers/${inService._id.toString()}`).expect(200);
+    expect(teacherPage.text).toContain('还差 12 学时（12 / 24）');
+    const after = await agents.admin.get('/admin/policies').expect(200);
+    expect(after.text).toContain('区教育局 2026 年要求提高到 24 学时');
+    expect(after.text).toContain('配置文件中为 20');
+
+    await change({ minimumHours: '', reason: '恢复省定标准' }).expect(303);
+    expect((await agents.registrar.get(`/registrar/teachers/${inService._id.toString()}`).expect(200)).text).toContain('还差 8 学时（12 / 20）');
+    const history = await agents.admin.get('/admin/policies').expect(200);
+    expect(history.text).toContain('恢复省定标准');
+    expect(history.text).toContain('恢复默认');
   });
 });

@@ -1,5 +1,5 @@
 import { writeCsv, writeXlsx, type ExportTarget } from '../../exports';
-import { findProfile, loadPolicyProfiles, type PolicyProfile } from '../policies';
+import { effectiveProfile, findProfile, loadPolicyProfiles, type PolicyProfile } from '../policies';
 import { countDetail, detailColumns, detailRows, inDetail } from './detail';
 import { ExportInputError, parseExportFilters, type CsvSheet, type ExportFilters, type ExportFiltersInput, type ExportFormat } from './filters';
 import { judgementMoment, summaryColumns, summaryRows, type SummaryEntry } from './summary';
@@ -46,9 +46,10 @@ interface Prepared {
   asOf: Date;
 }
 
-function prepare(options: LedgerExportOptions): Prepared {
+async function prepare(options: LedgerExportOptions): Promise<Prepared> {
   const filters = parseExportFilters(options.filters);
-  const profile = resolveProfile(options.profileId);
+  // Admin overrides apply to exports exactly as they do to the registrar pages.
+  const profile = await effectiveProfile(resolveProfile(options.profileId));
   return { filters, profile, asOf: options.asOf ?? judgementMoment(filters.trainingYear, profile) };
 }
 
@@ -88,7 +89,7 @@ class Progress {
  * per teacher).
  */
 export async function exportLedgerCsv(target: ExportTarget, options: LedgerExportOptions & { sheet?: CsvSheet }): Promise<LedgerExportResult> {
-  const { filters, profile, asOf } = prepare(options);
+  const { filters, profile, asOf } = await prepare(options);
   // The teachers decide the rows of a summary, and of a detail by requirement status only.
   const teacherCount = options.sheet === 'summary' || filters.requirementStatus ? await countTeachers(filters.schoolCodes) : 0;
   if (options.sheet === 'summary') {
@@ -107,7 +108,7 @@ export async function exportLedgerCsv(target: ExportTarget, options: LedgerExpor
  * One workbook: a `summary` sheet (one row per teacher), then a `detail` sheet (one row per entry).
  */
 export async function exportLedgerXlsx(target: ExportTarget, options: LedgerExportOptions): Promise<LedgerExportResult> {
-  const { filters, profile, asOf } = prepare(options);
+  const { filters, profile, asOf } = await prepare(options);
   const teacherCount = await countTeachers(filters.schoolCodes);
   // When the summary reads the whole ledger anyway, it counts the detail rows on the way rather
   // than a count query competing with it for the server.

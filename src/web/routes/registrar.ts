@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import { categorySchema, CATEGORIES } from '../../courses';
 import { findEntry, listTeacherEntries, LedgerInputError, reverseEntry, teacherBalance, verifyLedger } from '../../ledger';
-import { complianceReport, evaluateOne, countedHoursByTeacher, trainingYearOf, type PolicyProfile, type TeacherCompliance } from '../../ledger/policies';
+import { complianceReport, effectiveProfile, evaluateOne, countedHoursByTeacher, trainingYearOf, type PolicyProfile, type TeacherCompliance } from '../../ledger/policies';
 import { findUserById, HOMEROOM_TIERS, listSchools, setTeacherFacts, type User } from '../../users';
 import type { Clock } from '../app';
 import { requireRole, requireUser } from '../auth';
@@ -78,8 +78,9 @@ export function registrarRoutes(clock: Clock, profile: PolicyProfile): Router {
     // Requirements are judged at the end of the chosen year, or now for the current one.
     const yearEnd = new Date(Date.UTC(year + 1, profile.trainingYearStartMonth - 1, 1) - 8 * 3600_000 - 1);
     const asOf = year === currentYear() ? clock() : yearEnd;
-    const everyone = await complianceReport(profile, { schoolCodes: [school.code], asOf });
-    const rows = await complianceReport(profile, { schoolCodes: [school.code], asOf, filter: query.data.status, requirementId: query.data.requirement });
+    const active = await effectiveProfile(profile);
+    const everyone = await complianceReport(active, { schoolCodes: [school.code], asOf });
+    const rows = await complianceReport(active, { schoolCodes: [school.code], asOf, filter: query.data.status, requirementId: query.data.requirement });
     const hoursByCategory = new Map<string, number>(CATEGORIES.map((c) => [c, 0]));
     for (const row of everyone) {
       for (const balance of await teacherBalance(row.teacher._id, { trainingYear: year })) {
@@ -92,8 +93,8 @@ export function registrarRoutes(clock: Clock, profile: PolicyProfile): Router {
       year,
       years: [year - 1, year, year + 1].filter((y) => y <= currentYear()),
       filter: query.data,
-      profile,
-      requirementBars: requirementChart(profile, everyone),
+      profile: active,
+      requirementBars: requirementChart(active, everyone),
       categoryBars: [...hoursByCategory].map(([category, hours]) => ({ category, hours: Math.round(hours * 100) / 100, percent: Math.round((hours / maxHours) * 100) })),
       rows,
       teacherCount: everyone.length,
@@ -103,7 +104,7 @@ export function registrarRoutes(clock: Clock, profile: PolicyProfile): Router {
   router.get('/registrar/teachers/:teacherId', registrars, async (req, res) => {
     const teacher = await teacherInScope(req);
     const hours = (await countedHoursByTeacher([teacher._id])).get(teacher._id.toString()) ?? [];
-    const compliance = evaluateOne(profile, teacher, hours, clock());
+    const compliance = evaluateOne(await effectiveProfile(profile), teacher, hours, clock());
     const entries = await listTeacherEntries(teacher._id);
     const reversed = new Set(entries.map((entry) => entry.reversalOf).filter(Boolean));
     res.render('registrar/teacher', {
@@ -152,7 +153,7 @@ export function registrarRoutes(clock: Clock, profile: PolicyProfile): Router {
     const user = req.user!;
     const hours = (await countedHoursByTeacher([user._id])).get(user._id.toString()) ?? [];
     res.render('my-hours', {
-      compliance: evaluateOne(profile, user, hours, clock()),
+      compliance: evaluateOne(await effectiveProfile(profile), user, hours, clock()),
       entries: (await listTeacherEntries(user._id)).reverse(),
       categories: categorySchema.options,
     });
