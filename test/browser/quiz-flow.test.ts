@@ -1,8 +1,7 @@
-import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { loadCatalog, syncCatalog } from '../../src/courses';
-import { ARTIFACTS_DIR, launchChromium } from '../support/browser';
+import { ARTIFACTS_DIR, launchChromium, serve } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import { quizCourses } from '../support/quiz-fixtures';
 import { testApp, TestClock } from '../support/web';
@@ -28,25 +27,21 @@ async function answerAll(page: Page, mode: 'right' | 'wrong'): Promise<void> {
 
 describe('taking an assessment in a browser', () => {
   const clock = new TestClock();
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serve>>;
   let url: string;
   let browser: Browser;
 
   beforeAll(async () => {
     const fixture = quizCourses(MODULE, 'passMark: 80\n  maxAttempts: 3\n  cooldownMinutes: 10\n  review: after-each-attempt');
     await syncCatalog(loadCatalog(fixture.dir, fixture.dir));
-    const app = testApp({ clock: clock.now });
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, () => resolve(listening));
-    });
-    const address = server.address();
-    url = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+    served = await serve(testApp({ clock: clock.now }));
+    url = served.url;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
   });
 
   it('fails, retries after the cooldown, passes, and resumes after the tab is closed', async () => {

@@ -1,16 +1,15 @@
-import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { appendEntry } from '../../src/ledger';
 import { setTeacherFacts, upsertSchool, upsertUserFromIdentity } from '../../src/users';
-import { ARTIFACTS_DIR, launchChromium } from '../support/browser';
+import { ARTIFACTS_DIR, launchChromium, serve } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import { testApp } from '../support/web';
 
 useTestDatabase();
 
 describe('a registrar in a browser', () => {
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serve>>;
   let url: string;
   let browser: Browser;
 
@@ -35,18 +34,14 @@ describe('a registrar in a browser', () => {
         });
       }
     }
-    const app = testApp();
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, () => resolve(listening));
-    });
-    const address = server.address();
-    url = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+    served = await serve(testApp());
+    url = served.url;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
   });
 
   it('finds who is short, opens a teacher and reverses an entry with a reason', async () => {

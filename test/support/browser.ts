@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -11,4 +13,14 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/** Serves an app on a free port for a browser to visit; `close` stops it. */
+export async function serve(app: Express): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, () => resolve(listening));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://localhost:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
