@@ -2,7 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { listTeacherEntries } from '../ledger';
-import { complianceReport, countedHoursByTeacher, effectiveProfile, evaluateOne, trainingYearOf, type PolicyProfile, type RequirementStatus } from '../ledger/policies';
+import { complianceReport, countedHoursByTeacher, effectiveProfile, evaluateOne, trainingYearOf, trainingYearsRange, type PolicyProfile, type RequirementStatus } from '../ledger/policies';
 import { findUserById, listTeachers, type User } from '../users';
 import { authenticateApiToken } from './tokens';
 
@@ -118,7 +118,8 @@ export function apiRoutes(profile: PolicyProfile, clock: () => Date): Router {
     const { scope } = locals(res);
     const schoolCodes = query.data.school ? (scope && !scope.includes(query.data.school) ? [] : [query.data.school]) : scope;
     const year = query.data.year ?? trainingYearOf(clock(), profile.trainingYearStartMonth);
-    const asOf = year === trainingYearOf(clock(), profile.trainingYearStartMonth) ? clock() : new Date(Date.UTC(year + 1, profile.trainingYearStartMonth - 1, 1) - 8 * 3600_000 - 1);
+    // As on the registrar pages: now for the current year, the year's last moment otherwise.
+    const asOf = year === trainingYearOf(clock(), profile.trainingYearStartMonth) ? clock() : new Date(trainingYearsRange(year, 1, profile.trainingYearStartMonth).to.getTime() - 1);
     const rows = await complianceReport(await effectiveProfile(profile), { schoolCodes, asOf, filter: query.data.status });
     res.json({
       profile: profile.id,

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import { categorySchema, CATEGORIES } from '../../courses';
 import { findEntry, listTeacherEntries, LedgerInputError, reverseEntry, teacherBalance, verifyLedger } from '../../ledger';
-import { complianceReport, effectiveProfile, evaluateOne, countedHoursByTeacher, trainingYearOf, type PolicyProfile, type TeacherCompliance } from '../../ledger/policies';
+import { complianceReport, effectiveProfile, evaluateOne, countedHoursByTeacher, trainingYearOf, trainingYearsRange, type PolicyProfile, type TeacherCompliance } from '../../ledger/policies';
 import { findUserById, HOMEROOM_TIERS, listSchools, setTeacherFacts, type User } from '../../users';
 import type { Clock } from '../app';
 import { requireRole, requireUser } from '../auth';
@@ -76,7 +76,7 @@ export function registrarRoutes(clock: Clock, profile: PolicyProfile): Router {
     if (!query.success) throw badRequest(query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
     const year = query.data.year ?? currentYear();
     // Requirements are judged at the end of the chosen year, or now for the current one.
-    const yearEnd = new Date(Date.UTC(year + 1, profile.trainingYearStartMonth - 1, 1) - 8 * 3600_000 - 1);
+    const yearEnd = new Date(trainingYearsRange(year, 1, profile.trainingYearStartMonth).to.getTime() - 1);
     const asOf = year === currentYear() ? clock() : yearEnd;
     const active = await effectiveProfile(profile);
     const everyone = await complianceReport(active, { schoolCodes: [school.code], asOf });
