@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import { loadCatalog, syncCatalog, formatCourseError } from './courses';
 import { openDatabase, PROJECT_ROOT, type Database } from './db';
-import { resolveSessionSecret, type Config } from './config';
+import { resolveEncryptionKey, resolveSessionSecret, type Config } from './config';
+import { createKeyring, createSecretBox } from './keys';
 import { catchUpCompletions, registerLedgerListener } from './ledger';
 import { applyApprovedActivities } from './ledger/activities';
 import { findProfile, loadPolicyProfiles } from './ledger/policies';
@@ -37,7 +38,15 @@ export async function startServer(config: Config, log: (line: string) => void): 
     for (const error of profileErrors) log(`policy profile error: ${formatCourseError(error)}`);
     const policyProfile = findProfile(profiles, config.policyProfile);
     if (!policyProfile) throw new Error(`POLICY_PROFILE "${config.policyProfile}" is not one of: ${profiles.map((p) => p.id).join(', ')}`);
+    const secretBox = createSecretBox(resolveEncryptionKey(config));
+    const keyring = createKeyring(secretBox);
+    // Created now rather than on the first launch, so /lti/jwks is never empty.
+    await keyring.current();
     const app = createApp({
+      baseUrl: config.baseUrl,
+      trustProxy: config.trustProxy,
+      secretBox,
+      keyring,
       policyProfile,
       dataDir: config.dataDir,
       sessionSecret: resolveSessionSecret(config),

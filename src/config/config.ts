@@ -16,6 +16,11 @@ const environmentSchema = z
       .optional(),
     MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('shixun'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, 'true, false, a hop count, or addresses/subnets')
+      .default('false'),
     DATA_DIR: z.string().min(1).default('data'),
     COURSES_DIR: z.string().min(1).default('courses'),
     POLICY_PROFILE: z.string().regex(/^[a-z][a-z0-9-]*$/).default('default'),
@@ -23,6 +28,10 @@ const environmentSchema = z
   .refine((env) => env.NODE_ENV !== 'production' || env.SESSION_SECRET !== undefined, {
     message: 'SESSION_SECRET is required when NODE_ENV=production',
     path: ['SESSION_SECRET'],
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.ENCRYPTION_KEY !== undefined, {
+    message: 'ENCRYPTION_KEY is required when NODE_ENV=production',
+    path: ['ENCRYPTION_KEY'],
   });
 
 export interface Config {
@@ -33,6 +42,10 @@ export interface Config {
   mongodbDb: string;
   /** Undefined outside production: the server then keeps a generated secret in dataDir. */
   sessionSecret: string | undefined;
+  /** Undefined outside production: the server then keeps a generated key in dataDir. */
+  encryptionKey: string | undefined;
+  /** Express `trust proxy`: behind a TLS-terminating proxy, LTI signatures are checked against the public URL. */
+  trustProxy: boolean | number | string;
   dataDir: string;
   coursesDir: string;
   /** Which requirement profile (src/ledger/policies/profiles/<id>.yaml) compliance is judged by. */
@@ -62,9 +75,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     mongodbUri: e.MONGODB_URI,
     mongodbDb: e.MONGODB_DB,
     sessionSecret: e.SESSION_SECRET,
+    encryptionKey: e.ENCRYPTION_KEY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     dataDir: path.resolve(cwd, e.DATA_DIR),
     coursesDir: path.resolve(cwd, e.COURSES_DIR),
     policyProfile: e.POLICY_PROFILE,
     devLoginEnabled: e.NODE_ENV !== 'production',
   };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }

@@ -1,3 +1,3 @@
 export { loadConfig, ConfigError } from './config';
-export { resolveSessionSecret } from './session-secret';
+export { resolveSessionSecret, resolveEncryptionKey } from './generated-secrets';
 export type { Config } from './config';

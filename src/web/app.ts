@@ -9,6 +9,7 @@ import mongoose from 'mongoose';
 import passport from 'passport';
 import { csrfSync } from 'csrf-sync';
 import { apiRoutes } from '../api';
+import { jwksRoute } from '../lti';
 import { PROJECT_ROOT } from '../db';
 import { configurePassport } from './auth';
 import { HttpError } from './http-error';
@@ -23,6 +24,7 @@ import { registrarExportRoutes } from './routes/registrar-exports';
 import { registrarActivityRoutes, registrarUploads } from './routes/registrar-activities';
 import { adminPolicyRoutes } from './routes/admin-policies';
 import type { PolicyProfile } from '../ledger/policies';
+import type { Keyring, SecretBox } from '../keys';
 import { sessionRoutes } from './routes/session';
 import { viewHelpers } from './view-helpers';
 
@@ -40,6 +42,12 @@ export interface AppOptions {
   policyProfile: PolicyProfile;
   /** Where exports and evidence files are kept. */
   dataDir: string;
+  /** The public URL (no trailing slash): LTI configuration, verification links, credentials. */
+  baseUrl: string;
+  /** Express `trust proxy`, so a TLS-terminating proxy's X-Forwarded-* headers are believed. */
+  trustProxy: boolean | number | string;
+  secretBox: SecretBox;
+  keyring: Keyring;
 }
 
 const SESSION_TTL_SECONDS = 8 * 3600;
@@ -52,6 +60,7 @@ export function createApp(options: AppOptions): express.Express {
   app.set('view engine', 'hbs');
   app.set('views', viewsDir);
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
 
   // Upgrading requests and HSTS only make sense when the tool is really served over https.
   app.use(
@@ -67,6 +76,7 @@ export function createApp(options: AppOptions): express.Express {
   const clock = options.clock ?? (() => new Date());
   // Token-authenticated and cookie-free, so it sits before sessions and CSRF.
   app.use('/api/v1', apiRoutes(options.policyProfile, clock));
+  app.use(jwksRoute(options.keyring));
 
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

@@ -1,7 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import type { NextFunction, Request, Response } from 'express';
-import zhCN from './locales/zh-CN.json';
-import en from './locales/en.json';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -9,9 +9,28 @@ export const DEFAULT_LANGUAGE: Language = 'zh-CN';
 
 const LANGUAGE_COOKIE = 'lang';
 
+const LOCALES_DIR = path.join(__dirname, 'locales');
+
+/**
+ * Each capability keeps its messages in its own file (`locales/<lang>/<area>.json`) so areas can
+ * grow without touching one shared file; their top-level sections must not collide.
+ */
+export function messagesFor(language: Language): Record<string, unknown> {
+  const directory = path.join(LOCALES_DIR, language);
+  const merged: Record<string, unknown> = {};
+  for (const file of readdirSync(directory).filter((name) => name.endsWith('.json')).sort()) {
+    const sections = JSON.parse(readFileSync(path.join(directory, file), 'utf8')) as Record<string, unknown>;
+    for (const [section, messages] of Object.entries(sections)) {
+      if (section in merged) throw new Error(`i18n: section "${section}" of ${language}/${file} is already defined by another file`);
+      merged[section] = messages;
+    }
+  }
+  return merged;
+}
+
 const translator = i18next.createInstance();
 void translator.init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: messagesFor('zh-CN') }, en: { translation: messagesFor('en') } },
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],

@@ -4,15 +4,28 @@ import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import { findProfile, loadPolicyProfiles } from '../../src/ledger/policies';
-import { createApp } from '../../src/web';
+import { createKeyring, createSecretBox } from '../../src/keys';
+import { createApp, type AppOptions } from '../../src/web';
 
-export function testApp(options: { devLoginEnabled?: boolean; clock?: () => Date; dataDir?: string } = {}): Express {
+export const TEST_ENCRYPTION_KEY = 'test-encryption-key-that-is-long-enough';
+export const TEST_BASE_URL = 'http://shixun.test';
+
+/** The secrets every test app shares, so tests can read what the app sealed and signed. */
+export function testSecrets(): { secretBox: AppOptions['secretBox']; keyring: AppOptions['keyring'] } {
+  const secretBox = createSecretBox(TEST_ENCRYPTION_KEY);
+  return { secretBox, keyring: createKeyring(secretBox) };
+}
+
+export function testApp(options: Partial<Pick<AppOptions, 'devLoginEnabled' | 'clock' | 'dataDir' | 'baseUrl' | 'trustProxy' | 'keyring' | 'secretBox' | 'secureCookies'>> = {}): Express {
   return createApp({
+    ...testSecrets(),
+    baseUrl: TEST_BASE_URL,
+    trustProxy: false,
+    ...options,
     sessionSecret: 'test-session-secret-that-is-long-enough',
     devLoginEnabled: options.devLoginEnabled ?? true,
-    secureCookies: false,
+    secureCookies: options.secureCookies ?? false,
     log: (line) => process.stderr.write(`${line}\n`),
-    clock: options.clock,
     policyProfile: findProfile(loadPolicyProfiles().profiles, 'default')!,
     dataDir: options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'shixun-web-data-')),
   });

@@ -1,0 +1,3 @@
+export { createSecretBox, type SecretBox } from './secret-box';
+export { createKeyring, type Keyring, type SigningKey, type PublishedKeySet } from './keyring';
+export { SigningKeyModel } from './store';

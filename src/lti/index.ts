@@ -1,0 +1,1 @@
+export { jwksRoute } from './jwks';
