@@ -9,7 +9,7 @@ import mongoose from 'mongoose';
 import passport from 'passport';
 import { csrfSync } from 'csrf-sync';
 import { apiRoutes } from '../api';
-import { jwksRoute } from '../lti';
+import { jwksRoute, ltiLaunchRoutes } from '../lti';
 import { PROJECT_ROOT } from '../db';
 import { configurePassport } from './auth';
 import { HttpError } from './http-error';
@@ -104,6 +104,8 @@ export function createApp(options: AppOptions): express.Express {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf,
   });
+  // LMS launches are cross-site posts proven by their signatures, so they come before CSRF.
+  app.use(ltiLaunchRoutes());
   app.use(registrarUploads());
   app.use(csrfSynchronisedProtection);
   app.use((req, res, next) => {
