@@ -5,6 +5,7 @@ import { openDatabase, PROJECT_ROOT } from '../db';
 import { markLessonStudied, recordLessonOpened } from '../progress';
 import { answerKey, assessmentStatus, loadAttempt, startAttempt, submitAttempt, toPresentedResponse } from '../quiz';
 import { catchUpCompletions, LedgerEntryModel, reverseEntry } from '../ledger';
+import { catchUpCertificates, certificateSettingsFrom, seedDefaultProgrammes } from '../certificates';
 import { approveActivity, recordActivity, type Actor } from '../ledger/activities';
 import { listTeachers, setTeacherFacts, upsertSchool, upsertUserFromIdentity, type HomeroomTier, type User } from '../users';
 import type { CliContext } from './context';
@@ -96,10 +97,13 @@ export async function seedDemo(context: CliContext): Promise<number> {
     }
     // Credits for every completion (as the running server's listener would), then one correction.
     const credited = await catchUpCompletions(context.log);
+    // Certificates for those completions (as the running server's listener would), programmes included.
+    await seedDefaultProgrammes();
+    const certified = await catchUpCertificates(certificateSettingsFrom(context.config), context.log);
     await reverseDemoEntry(context, staffUsers[0]!);
     await recordDemoActivity(staffUsers[0]!, staffUsers[1]!);
     context.out(
-      `demo: ${SCHOOLS.length} schools, ${TEACHERS.length} teachers, ${studiedLessons} studied lessons, ${attempts} new attempts, ${completions} completed modules, ${credited.credited} new ledger credits`,
+      `demo: ${SCHOOLS.length} schools, ${TEACHERS.length} teachers, ${studiedLessons} studied lessons, ${attempts} new attempts, ${completions} completed modules, ${credited.credited} new ledger credits, ${certified.issued + certified.programmes} new certificates`,
     );
     return 0;
   } finally {
