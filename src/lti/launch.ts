@@ -16,6 +16,12 @@ export interface VerifiedLaunch {
   subject: string;
   displayName?: string;
   email?: string;
+  /**
+   * The school the person teaches at, when known: a custom `school_code` parameter/claim, or the
+   * school the consumer/platform registration belongs to. complete-launch keeps it on the user only
+   * when it names a known school, and never clears one the LMS did not send.
+   */
+  schoolCode?: string;
   /** Shixun roles mapped from the LMS roles: Instructor/ContentDeveloper → trainer, Administrator → admin, else learner. */
   roles: Role[];
   /** The LMS roles as sent, for diagnostics. */
@@ -35,6 +41,8 @@ export interface VerifiedLaunch {
   deepLinking?: { returnUrl: string; data?: string; acceptMultiple: boolean };
   /** The platform's origin (for CSP frame-ancestors and "open in a new window"). */
   platformOrigin?: string;
+  /** LTI 1.3 only: the deployment the launch came through (the deep-linking response must name it). */
+  deploymentId?: string;
 }
 
 export interface Lti11OutcomeTarget {
@@ -52,4 +60,8 @@ export interface AgsOutcomeTarget {
   lineItemUrl?: string;
   lineItemsUrl?: string;
   scopes: string[];
+  /** The resource link the score belongs to: finds or creates its line item when the platform gave none. */
+  resourceLinkId?: string;
+  /** The Shixun module id, used as the line item's `resourceId` when one is created. */
+  resourceId?: string;
 }

@@ -1,0 +1,2 @@
+export { resolveLaunchUser } from './resolve';
+export { IdentityLinkModel, type IdentityLink } from './store';

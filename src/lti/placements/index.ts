@@ -1,0 +1,2 @@
+export { recordPlacement, placementsWithOutcome, placementsInContext } from './service';
+export { PlacementModel, type Placement } from './store';
