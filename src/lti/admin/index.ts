@@ -1,0 +1,3 @@
+export { ltiAdminRoutes } from './routes';
+export { toolUrls, TOOL_ENDPOINTS, type ToolEndpointId } from './tool-urls';
+export { redactForDisplay } from './redact';
