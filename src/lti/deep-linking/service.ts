@@ -1,7 +1,7 @@
 import type { Keyring, SecretBox } from '../../keys';
 import { listLatestModules, type ModuleSummary } from '../../courses';
 import type { VerifiedLaunch } from '../launch';
-import { buildContentItemSelectionResponse } from '../v11/content-item';
+import { buildContentItemSelectionResponse } from '../v11';
 import { PlatformModel, type Platform } from '../v13/platforms';
 import { buildDeepLinkingResponse, type FormPost, type PickedModule } from './response';
 

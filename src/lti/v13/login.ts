@@ -15,9 +15,11 @@ import { findPlatformsByIssuer, type Platform } from './platforms';
  * diagnostics record says so (`stateBinding: 'nonce-only'`). A cookie that arrives but differs is
  * always refused.
  */
+// The state and the nonce are the documents' `_id`s: FerretDB v1 answers only `_id` look-ups from an
+// index, and a launch must not scan every pending login.
 const loginStateSchema = new Schema(
   {
-    state: { type: String, required: true },
+    _id: { type: String, required: true },
     nonce: { type: String, required: true },
     platformId: { type: Schema.Types.ObjectId, required: true },
     /** sha256 of the browser secret cookie, when the login could set one. */
@@ -28,7 +30,6 @@ const loginStateSchema = new Schema(
   },
   { collection: 'lti13_login_states', strict: 'throw', versionKey: false },
 );
-loginStateSchema.index({ state: 1 }, { unique: true });
 loginStateSchema.index({ expiresAt: 1 });
 
 /**
@@ -37,20 +38,20 @@ loginStateSchema.index({ expiresAt: 1 });
  */
 const usedNonceSchema = new Schema(
   {
-    nonce: { type: String, required: true },
+    _id: { type: String, required: true },
     usedAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
   },
   { collection: 'lti13_used_nonces', strict: 'throw', versionKey: false },
 );
-usedNonceSchema.index({ nonce: 1 }, { unique: true });
 usedNonceSchema.index({ expiresAt: 1 });
 
 export const LoginStateModel = mongoose.model('Lti13LoginState', loginStateSchema);
 export const UsedNonceModel = mongoose.model('Lti13UsedNonce', usedNonceSchema);
 
 export interface LoginState {
-  state: string;
+  /** The state value itself. */
+  _id: string;
   nonce: string;
   platformId: mongoose.Types.ObjectId;
   browserHash: string;
@@ -149,7 +150,7 @@ export async function beginLogin(
   const nonce = randomBytes(24).toString('base64url');
   await sweepExpired(options.now);
   await LoginStateModel.create({
-    state,
+    _id: state,
     nonce,
     platformId: platform._id,
     browserHash: hashBrowserSecret(options.browserSecret),
@@ -176,13 +177,13 @@ export async function beginLogin(
 }
 
 export async function findLoginState(state: string): Promise<LoginState | null> {
-  return LoginStateModel.findOne({ state }).lean<LoginState>();
+  return LoginStateModel.findById(state).lean<LoginState>();
 }
 
 /** Spends a nonce; false when it was spent before (a replayed id_token). */
 export async function spendNonce(nonce: string, now: Date): Promise<boolean> {
   try {
-    await UsedNonceModel.create({ nonce, usedAt: now, expiresAt: new Date(now.getTime() + USED_NONCE_HOURS * 3600_000) });
+    await UsedNonceModel.create({ _id: nonce, usedAt: now, expiresAt: new Date(now.getTime() + USED_NONCE_HOURS * 3600_000) });
     return true;
   } catch (error) {
     if ((error as { code?: number }).code === 11000) return false;
@@ -190,8 +191,16 @@ export async function spendNonce(nonce: string, now: Date): Promise<boolean> {
   }
 }
 
-/** FerretDB v1 has no TTL indexes: each login clears what has expired. */
+let lastSweepAt = 0;
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * FerretDB v1 has no TTL indexes, so logins clear what has expired, at most once a minute per
+ * process: the sweep scans, and doing it on every login made launches slower as traffic grew.
+ */
 async function sweepExpired(now: Date): Promise<void> {
+  if (Math.abs(now.getTime() - lastSweepAt) < SWEEP_EVERY_MS) return;
+  lastSweepAt = now.getTime();
   await LoginStateModel.deleteMany({ expiresAt: { $lt: now } });
   await UsedNonceModel.deleteMany({ expiresAt: { $lt: now } });
 }

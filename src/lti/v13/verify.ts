@@ -3,7 +3,7 @@ import type { SecretBox } from '../../keys';
 import type { AgsOutcomeTarget, VerifiedLaunch } from '../launch';
 import type { LaunchRefusal } from '../routes';
 import { mapLmsRoles } from '../roles';
-import { consumerWithSecret } from '../v11/consumers';
+import { consumerWithSecret } from '../v11';
 import { CLAIM, MESSAGE_TYPES } from './claims';
 import { platformKeySet } from './keysets';
 import { findLoginState, hashBrowserSecret, isToolUrl, spendNonce } from './login';
