@@ -7,6 +7,7 @@ import {
   questionBankSchema,
   type LessonFrontMatter,
   type ModuleManifest,
+  type Pool,
   type QuestionBank,
 } from './schema';
 import { renderLessonMarkdown } from './markdown';
@@ -153,25 +154,35 @@ function loadLesson(file: string, shown: string, errors: CourseError[]): LoadedL
 
 /** Pools must be satisfiable now, not fail when a learner starts an attempt. */
 function checkPools(manifest: ModuleManifest, source: YamlSource, banks: Map<string, QuestionBank>, errors: CourseError[]): boolean {
-  const pools = manifest.assessment?.pools ?? [];
-  const before = errors.length;
-  const at = (index: number, message: string) =>
+  const problems = poolProblems(manifest.assessment?.pools ?? [], banks);
+  for (const { index, message } of problems) {
     errors.push(source.errorAtPath(['assessment', 'pools', index], `assessment.pools.${index}: ${message}`));
+  }
+  return problems.length === 0;
+}
+
+/** The cross-file pool rules, shared by the file checker and the browser authoring workspace. */
+export function poolProblems(
+  pools: readonly Pool[],
+  banks: ReadonlyMap<string, Pick<QuestionBank, 'items'>>,
+): { index: number; message: string }[] {
+  const problems: { index: number; message: string }[] = [];
   pools.forEach((pool, index) => {
+    const at = (message: string) => problems.push({ index, message });
     const bank = banks.get(pool.bank);
-    if (!bank) return at(index, `bank "${pool.bank}" does not exist (or has errors)`);
+    if (!bank) return at(`bank "${pool.bank}" does not exist (or has errors)`);
     const itemIds = new Set(bank.items.map((item) => item.id));
     for (const itemId of pool.items ?? []) {
-      if (!itemIds.has(itemId)) at(index, `item "${itemId}" is not in bank "${pool.bank}"`);
+      if (!itemIds.has(itemId)) at(`item "${itemId}" is not in bank "${pool.bank}"`);
     }
     if (pool.draw !== undefined) {
       const candidates = bank.items.filter((item) => !pool.tags || pool.tags.some((tag) => item.tags.includes(tag)));
       if (candidates.length < pool.draw) {
-        at(index, `draws ${pool.draw} items but bank "${pool.bank}" has only ${candidates.length}${pool.tags ? ` tagged ${pool.tags.join('/')}` : ''}`);
+        at(`draws ${pool.draw} items but bank "${pool.bank}" has only ${candidates.length}${pool.tags ? ` tagged ${pool.tags.join('/')}` : ''}`);
       }
     }
   });
-  return errors.length === before;
+  return problems;
 }
 
 function reportDuplicates(entries: { id: string; file: string }[], what: string, errors: CourseError[]): void {
@@ -183,6 +194,7 @@ function reportDuplicates(entries: { id: string; file: string }[], what: string,
   }
 }
 
-function hashOf(value: unknown): string {
+/** The content hash sync compares; a module is hashed as `{ manifest, lessons }`, a bank as itself. */
+export function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }

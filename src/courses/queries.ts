@@ -30,6 +30,11 @@ export async function findLatestModule(moduleId: string): Promise<ModuleVersion 
   return ModuleVersionModel.findOne({ moduleId }).sort({ version: -1 }).lean<ModuleVersion>();
 }
 
+/** Every published version of a module, newest first, without its content. */
+export async function listModuleVersions(moduleId: string): Promise<{ version: number; publishedAt: Date }[]> {
+  return ModuleVersionModel.find({ moduleId }, { _id: 0, version: 1, publishedAt: 1 }).sort({ version: -1 }).lean<{ version: number; publishedAt: Date }[]>();
+}
+
 export async function findBankVersion(bankId: string, version: number): Promise<BankVersion | null> {
   return BankVersionModel.findOne({ bankId, version }, { _id: 0, bankId: 1, version: 1, track: 1, title: 1, items: 1 }).lean<BankVersion>();
 }

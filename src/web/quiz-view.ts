@@ -22,7 +22,8 @@ export interface QuestionView {
  * submission is being shown back with errors, otherwise what was saved.
  */
 export function questionViews(
-  open: OpenAttempt,
+  // Only the drawn items and saved responses are read, so a preview with nothing stored fits too.
+  open: Pick<OpenAttempt, 'items'> & { attempt: Pick<OpenAttempt['attempt'], 'responses'> },
   items: readonly PresentedItem[],
   t: TFunction,
   values?: Record<string, unknown>,

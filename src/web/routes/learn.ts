@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { findModuleVersion, idSchema, listLatestModules } from '../../courses';
+import { findModuleVersion, idSchema, listLatestModules, sanitizeLessonHtml } from '../../courses';
 import {
   findProgress,
   listLearnerProgress,
@@ -81,7 +81,8 @@ export function learnerRoutes(clock: Clock, log: (line: string) => void): Router
     const wait = z.coerce.number().int().min(1).max(3600).safeParse(req.query.wait);
     res.render('lesson', {
       module,
-      lesson,
+      // Sanitised at import and again here: stored HTML is never trusted to be what import wrote.
+      lesson: { ...lesson, html: sanitizeLessonHtml(lesson.html) },
       position: { index: index + 1, total: module.lessons.length },
       previous: module.lessons[index - 1],
       next: module.lessons[index + 1],
