@@ -7,6 +7,8 @@ import { catchUpCompletions, registerLedgerListener } from './ledger';
 import { applyApprovedActivities } from './ledger/activities';
 import { findProfile, loadPolicyProfiles } from './ledger/policies';
 import { createApp } from './web';
+import { catchUpPassbacks, registerPassbackListener, startPassbackWorker } from './lti/passback';
+import { catchUpCertificates, certificateSettingsFrom, registerCertificateListener, seedDefaultProgrammes } from './certificates';
 
 export interface RunningServer {
   server: Server;
@@ -32,6 +34,14 @@ export async function startServer(config: Config, log: (line: string) => void): 
     }
     registerLedgerListener();
     await catchUpCompletions(log);
+    // After the ledger: a certificate names the ledger entry it certifies (issuing credits first anyway).
+    const certificateSettings = certificateSettingsFrom(config);
+    await seedDefaultProgrammes();
+    registerCertificateListener(certificateSettings);
+    await catchUpCertificates(certificateSettings, log);
+    // Scores for the LMS gradebooks: queued per completion, sent by the worker started below.
+    registerPassbackListener();
+    await catchUpPassbacks(log);
     // Approved activities whose entries a crash interrupted are credited now.
     await applyApprovedActivities({ log });
     const { profiles, errors: profileErrors } = loadPolicyProfiles(undefined, PROJECT_ROOT);
@@ -47,6 +57,7 @@ export async function startServer(config: Config, log: (line: string) => void): 
       trustProxy: config.trustProxy,
       secretBox,
       keyring,
+      certificateSettings,
       policyProfile,
       dataDir: config.dataDir,
       sessionSecret: resolveSessionSecret(config),
@@ -57,6 +68,7 @@ export async function startServer(config: Config, log: (line: string) => void): 
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
+    const passbackWorker = startPassbackWorker({ secretBox, keyring, clock: () => new Date(), log });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     return {
@@ -64,6 +76,7 @@ export async function startServer(config: Config, log: (line: string) => void): 
       database,
       url: `http://localhost:${port}`,
       async stop() {
+        await passbackWorker.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await database.close();
       },

@@ -24,6 +24,9 @@ const environmentSchema = z
     DATA_DIR: z.string().min(1).default('data'),
     COURSES_DIR: z.string().min(1).default('courses'),
     POLICY_PROFILE: z.string().regex(/^[a-z][a-z0-9-]*$/).default('default'),
+    CERTIFICATE_ISSUER_NAME: z.string().trim().min(1).max(60).default('师训教师培训中心'),
+    CERTIFICATE_NUMBER_PREFIX: z.string().regex(/^[A-Z0-9]{1,12}$/, 'capital letters and digits, at most 12').default('SX'),
+    CERTIFICATE_SEAL_IMAGE: z.string().regex(/\.png$/i, 'must be the path of a PNG file').optional(),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.SESSION_SECRET !== undefined, {
     message: 'SESSION_SECRET is required when NODE_ENV=production',
@@ -51,6 +54,12 @@ export interface Config {
   /** Which requirement profile (src/ledger/policies/profiles/<id>.yaml) compliance is judged by. */
   policyProfile: string;
   devLoginEnabled: boolean;
+  /** Printed on certificates and frozen into each one at issue. */
+  certificateIssuerName: string;
+  /** Opens every certificate number (`SX-2026-…`). */
+  certificateNumberPrefix: string;
+  /** Absolute path of a PNG seal/logo printed on certificates; a drawn placeholder when unset. */
+  certificateSealImage: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     coursesDir: path.resolve(cwd, e.COURSES_DIR),
     policyProfile: e.POLICY_PROFILE,
     devLoginEnabled: e.NODE_ENV !== 'production',
+    certificateIssuerName: e.CERTIFICATE_ISSUER_NAME,
+    certificateNumberPrefix: e.CERTIFICATE_NUMBER_PREFIX,
+    certificateSealImage: e.CERTIFICATE_SEAL_IMAGE && path.resolve(cwd, e.CERTIFICATE_SEAL_IMAGE),
   };
 }
 

@@ -22,6 +22,11 @@ export async function upsertUserFromIdentity(claims: IdentityClaims, now = new D
   return user;
 }
 
+/** The person behind an identity, if they have arrived before. */
+export async function findUserByIdentity(provider: string, subject: string): Promise<User | null> {
+  return UserModel.findOne({ provider, subject }).lean<User>();
+}
+
 export async function findUserById(id: string): Promise<User | null> {
   if (!Types.ObjectId.isValid(id)) return null;
   return UserModel.findById(id).lean<User>();

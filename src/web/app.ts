@@ -10,11 +10,18 @@ import passport from 'passport';
 import { csrfSync } from 'csrf-sync';
 import { apiRoutes } from '../api';
 import { jwksRoute, ltiLaunchRoutes } from '../lti';
+import { consumerOrigins, lti11Routes, registerLti11Strategy } from '../lti/v11';
+import { lti13AdminRoutes, lti13Routes, platformOrigins, registerLti13Strategy } from '../lti/v13';
+import { deepLinkingRoutes } from '../lti/deep-linking';
+import { rosterRoutes } from '../lti/roster';
+import { createLtiSessions } from '../lti/session';
+import { passbackAdminRoutes } from '../lti/passback';
 import { PROJECT_ROOT } from '../db';
 import { configurePassport } from './auth';
 import { HttpError } from './http-error';
 import { languageMiddleware } from './i18n';
 import { devLoginRoutes } from './routes/dev-login';
+import { devLmsRoutes } from './routes/dev-lms';
 import { healthRoutes } from './routes/health';
 import { learnerRoutes } from './routes/learn';
 import { quizRoutes } from './routes/quiz';
@@ -23,10 +30,18 @@ import { registrarRoutes } from './routes/registrar';
 import { registrarExportRoutes } from './routes/registrar-exports';
 import { registrarActivityRoutes, registrarUploads } from './routes/registrar-activities';
 import { adminPolicyRoutes } from './routes/admin-policies';
+import { authoringRoutes, authoringUploads } from './routes/authoring';
+import { interchangeRoutes, interchangeUploads } from './routes/authoring-interchange';
+import { certificateRoutes } from './routes/certificates';
 import type { PolicyProfile } from '../ledger/policies';
 import type { Keyring, SecretBox } from '../keys';
 import { sessionRoutes } from './routes/session';
+import { staffSignInRoutes } from '../auth';
+import { ltiAdminRoutes } from '../lti/admin';
 import { viewHelpers } from './view-helpers';
+import { credentialRoutes } from '../certificates/credentials';
+import { DEFAULT_CERTIFICATE_SETTINGS } from '../certificates/settings';
+import type { CertificateSettings } from '../certificates/types';
 
 export type Clock = () => Date;
 
@@ -48,9 +63,12 @@ export interface AppOptions {
   trustProxy: boolean | number | string;
   secretBox: SecretBox;
   keyring: Keyring;
+  /** Issuer name and number prefix (CERTIFICATE_* variables); the defaults when absent. */
+  certificateSettings?: CertificateSettings;
 }
 
 const SESSION_TTL_SECONDS = 8 * 3600;
+const SESSION_COOKIE = 'shixun.sid';
 
 /** Call after mongoose has connected: sessions share its client. */
 export function createApp(options: AppOptions): express.Express {
@@ -71,23 +89,35 @@ export function createApp(options: AppOptions): express.Express {
       strictTransportSecurity: options.secureCookies,
     }),
   );
+  const clock = options.clock ?? (() => new Date());
+  const ltiSessions = createLtiSessions({
+    secretBox: options.secretBox,
+    sessionSecret: options.sessionSecret,
+    cookieName: SESSION_COOKIE,
+    clock,
+    frameOrigins: [consumerOrigins, platformOrigins],
+  });
+  app.use(ltiSessions.frameAncestors);
   app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h' }));
   app.use(healthRoutes());
-  const clock = options.clock ?? (() => new Date());
   // Token-authenticated and cookie-free, so it sits before sessions and CSRF.
   app.use('/api/v1', apiRoutes(options.policyProfile, clock));
   app.use(jwksRoute(options.keyring));
+  // Open Badges credentials, their status lists and the issuer profile: public, for wallets and verifiers.
+  app.use(credentialRoutes({ baseUrl: options.baseUrl, keyring: options.keyring, issuerName: (options.certificateSettings ?? DEFAULT_CERTIFICATE_SETTINGS).issuer.name, clock }));
 
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(languageMiddleware);
+  app.use(ltiSessions.restore);
   app.use(
     session({
-      name: 'shixun.sid',
+      name: SESSION_COOKIE,
       secret: options.sessionSecret,
       resave: false,
       saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: SESSION_TTL_SECONDS * 1000 },
+      // Inside an LMS iframe the cookie is third-party: over https it must say SameSite=None to be sent at all.
+      cookie: { httpOnly: true, sameSite: options.secureCookies ? 'none' : 'lax', secure: options.secureCookies, maxAge: SESSION_TTL_SECONDS * 1000 },
       // FerretDB v1 has no TTL indexes, so expired sessions are swept by a timer instead.
       store: MongoStore.create({
         client: mongoose.connection.getClient(),
@@ -99,14 +129,20 @@ export function createApp(options: AppOptions): express.Express {
     }),
   );
   configurePassport({ devLoginEnabled: options.devLoginEnabled });
+  registerLti11Strategy(options.secretBox, clock);
+  registerLti13Strategy({ secretBox: options.secretBox, baseUrl: options.baseUrl, clock });
   app.use(passport.session());
+  app.use(ltiSessions.carry);
 
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf,
   });
   // LMS launches are cross-site posts proven by their signatures, so they come before CSRF.
   app.use(ltiLaunchRoutes());
+  app.use(lti13Routes({ baseUrl: options.baseUrl, clock }));
   app.use(registrarUploads());
+  app.use(authoringUploads());
+  app.use(interchangeUploads());
   app.use(csrfSynchronisedProtection);
   app.use((req, res, next) => {
     res.locals.user = req.user;
@@ -121,7 +157,15 @@ export function createApp(options: AppOptions): express.Express {
 
   app.get('/', (_req, res) => res.redirect('/catalog'));
   app.use(sessionRoutes());
-  if (options.devLoginEnabled) app.use(devLoginRoutes());
+  app.use(ltiSessions.routes);
+  app.use(passbackAdminRoutes(clock));
+  app.use(staffSignInRoutes());
+  app.use(ltiAdminRoutes({ baseUrl: options.baseUrl }));
+  app.use(lti11Routes({ secretBox: options.secretBox, baseUrl: options.baseUrl, clock }));
+  app.use(lti13AdminRoutes({ baseUrl: options.baseUrl, clock }));
+  app.use(deepLinkingRoutes({ keyring: options.keyring, secretBox: options.secretBox, baseUrl: options.baseUrl, clock }));
+  app.use(rosterRoutes({ keyring: options.keyring, clock }));
+  if (options.devLoginEnabled) app.use(devLoginRoutes(), devLmsRoutes(options.secretBox, clock));
   app.use(learnerRoutes(clock, options.log));
   app.use(quizRoutes(clock, options.log));
   app.use(trainerRoutes());
@@ -129,6 +173,9 @@ export function createApp(options: AppOptions): express.Express {
   app.use(registrarExportRoutes(clock, options.policyProfile, options.dataDir));
   app.use(registrarActivityRoutes(options.dataDir));
   app.use(adminPolicyRoutes(clock, options.policyProfile));
+  app.use(authoringRoutes(clock));
+  app.use(interchangeRoutes(clock, options.dataDir, options.log));
+  app.use(certificateRoutes({ baseUrl: options.baseUrl, settings: options.certificateSettings ?? DEFAULT_CERTIFICATE_SETTINGS, clock, log: options.log }));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'errors.notFoundTitle', 'errors.notFoundBody')));
   app.use(errorHandler(options.log));
