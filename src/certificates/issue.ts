@@ -169,20 +169,11 @@ export async function reissueCertificate(number: string, settings: CertificateSe
   return certificate;
 }
 
-let unsubscribe: (() => void) | undefined;
-
 /** Subscribes certificates to new completions (once, however often it is called). */
 export function registerCertificateListener(settings: CertificateSettings): () => void {
-  if (!unsubscribe) {
-    const off = onCompletion('certificates', async (completion) => {
-      await issueForCompletion(completion, settings);
-    });
-    unsubscribe = () => {
-      off();
-      unsubscribe = undefined;
-    };
-  }
-  return unsubscribe;
+  return onCompletion('certificates', async (completion) => {
+    await issueForCompletion(completion, settings);
+  });
 }
 
 export interface CertificateCatchUpReport {

@@ -54,20 +54,11 @@ export async function creditCompletion(
   });
 }
 
-let unsubscribe: (() => void) | undefined;
-
 /** Subscribes the ledger to new completions (once, however often it is called). */
 export function registerLedgerListener(): () => void {
-  if (!unsubscribe) {
-    const off = onCompletion('ledger', async (completion) => {
-      await creditCompletion(completion);
-    });
-    unsubscribe = () => {
-      off();
-      unsubscribe = undefined;
-    };
-  }
-  return unsubscribe;
+  return onCompletion('ledger', async (completion) => {
+    await creditCompletion(completion);
+  });
 }
 
 export interface CatchUpReport {

@@ -1,11 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { getDraft } from '../../src/authoring';
 import { writeBundleZip, type CourseBundle } from '../../src/authoring/interchange';
-import { ARTIFACTS_DIR, launchChromium, serve } from '../support/browser';
+import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, serve } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import { testApp } from '../support/web';
 
@@ -41,11 +40,6 @@ const bundle: CourseBundle = {
   ],
 };
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-}
-
 describe('the file round trip in a browser', () => {
   let served: Awaited<ReturnType<typeof serve>>;
   let browser: Browser;
@@ -75,12 +69,12 @@ describe('the file round trip in a browser', () => {
 
     await page.goto(`${served.url}/authoring`);
     await page.getByRole('link', { name: '导入课程包（.zip）' }).click();
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByLabel('zip 文件').setInputFiles(zipFile);
     await page.getByRole('button', { name: '检查（不写入）' }).click();
     await page.getByRole('heading', { name: `检查结果：${MODULE}.zip` }).waitFor();
     expect(await page.getByRole('row', { name: new RegExp(MODULE) }).textContent()).toContain('新建草稿');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'interchange-zip-dry-run.png'), fullPage: true });
     await page.getByRole('button', { name: '确认导入 1 个模块' }).click();
     await page.getByRole('heading', { name: '导入完成' }).waitFor();
@@ -91,7 +85,7 @@ describe('the file round trip in a browser', () => {
     await page.getByRole('button', { name: '预览转换结果' }).click();
     await page.getByRole('heading', { name: '转换预览' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('共找到 13 道题，可以转换 7 道');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'interchange-gift-preview.png'), fullPage: true });
     await page.getByRole('button', { name: '添加这 7 道题到题库' }).click();
     await page.waitForURL(new RegExp(`/authoring/${MODULE}#questions$`));

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { ModuleVersionModel } from '../../src/courses';
-import { ARTIFACTS_DIR, launchChromium, serve } from '../support/browser';
+import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, serve } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import { testApp } from '../support/web';
 
@@ -16,10 +15,7 @@ describe('authoring a module in a browser', () => {
   const violations: string[] = [];
 
   async function audit(page: Page, name: string): Promise<void> {
-    const results = await new AxeBuilder({ page }).analyze();
-    for (const v of results.violations) {
-      if (v.impact === 'serious' || v.impact === 'critical') violations.push(`${name}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-    }
+    violations.push(...(await seriousAxeViolations(page)).map((violation) => `${name}: ${violation}`));
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS_DIR, `authoring-${name}.png`), fullPage: true });
 

@@ -1,21 +1,15 @@
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import express, { type Express } from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_CERTIFICATE_SETTINGS, listCertificatesOfUser, registerCertificateListener, seedDefaultProgrammes } from '../../src/certificates';
 import { registerLedgerListener } from '../../src/ledger';
 import { UserModel } from '../../src/users';
-import { ARTIFACTS_DIR, launchChromium, serve } from '../support/browser';
+import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, serve } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import { testApp } from '../support/web';
 import { completeModule, person, publishCertificateCourses } from './fixtures';
 
 useTestDatabase();
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-}
 
 async function signIn(context: BrowserContext, url: string, name: string, role: '学员（教师）' | '学时管理员（所选学校）'): Promise<Page> {
   const page = await context.newPage();
@@ -62,7 +56,7 @@ describe('a certificate in a browser', () => {
     await page.getByRole('button', { name: '复制链接' }).click();
     const link = await page.getByLabel('核验链接').inputValue();
     expect(link).toMatch(new RegExp(`^${served.url}/verify/[A-Za-z0-9_-]{24}$`));
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'certificates-mine.png'), fullPage: true });
 
     // A hiring school, with no account, follows the link.
@@ -71,7 +65,7 @@ describe('a certificate in a browser', () => {
     await check.goto(link);
     await check.getByText('这张证书真实有效。').waitFor();
     expect(await check.getByText('李晓雯').count()).toBeGreaterThan(0);
-    expect(await seriousViolations(check)).toEqual([]);
+    expect(await seriousAxeViolations(check)).toEqual([]);
     await check.screenshot({ path: path.join(ARTIFACTS_DIR, 'certificates-verify-valid.png'), fullPage: true });
 
     const staff = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'zh-CN' });
@@ -86,7 +80,7 @@ describe('a certificate in a browser', () => {
     await registrar.screenshot({ path: path.join(ARTIFACTS_DIR, 'certificates-registrar-revoke-form.png'), fullPage: true });
     await registrar.getByRole('button', { name: '确认撤销' }).click();
     await registrar.getByRole('cell', { name: /已撤销.*信息更正/ }).waitFor();
-    expect(await seriousViolations(registrar)).toEqual([]);
+    expect(await seriousAxeViolations(registrar)).toEqual([]);
     await registrar.screenshot({ path: path.join(ARTIFACTS_DIR, 'certificates-registrar.png'), fullPage: true });
 
     await check.reload();
@@ -114,7 +108,7 @@ describe('a certificate in a browser', () => {
     await page.getByRole('button', { name: '保存项目' }).click();
     await page.getByText('已保存。').waitFor();
     expect(await page.getByLabel(/测试模块 cert-b/).isChecked()).toBe(false);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'certificates-programmes.png'), fullPage: true });
     // The learner holds cert-a, now the whole programme: the programme certificate is issued on saving.
     expect((await listCertificatesOfUser(learner._id)).map((c) => c.kind).sort()).toEqual(['module', 'programme']);

@@ -1,18 +1,12 @@
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { addStaffAccount } from '../../src/auth';
 import { recordLtiEvent } from '../../src/lti';
-import { ARTIFACTS_DIR, launchChromium, serve } from '../support/browser';
+import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, serve } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import { testApp } from '../support/web';
 
 useTestDatabase();
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
-}
 
 describe('a district admin in a browser', () => {
   let served: Awaited<ReturnType<typeof serve>>;
@@ -56,7 +50,7 @@ describe('a district admin in a browser', () => {
     const page = await context.newPage();
     await page.goto(`${served.url}/catalog`);
     await page.getByRole('link', { name: '工作人员登录' }).click();
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'staff-login.png'), fullPage: true });
 
     await page.getByLabel('用户名').fill('qu-admin');
@@ -73,7 +67,7 @@ describe('a district admin in a browser', () => {
     await page.getByRole('heading', { name: 'LTI 连接' }).waitFor();
     expect(page.url()).toBe(`${served.url}/admin/lti`);
     expect(await page.locator('#url-launch').textContent()).toBe('http://shixun.test/lti/launch');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'lti-admin-hub.png'), fullPage: true });
 
     await page.getByRole('link', { name: '诊断', exact: true }).click();
@@ -89,7 +83,7 @@ describe('a district admin in a browser', () => {
     await page.getByText('时钟偏差', { exact: false }).waitFor();
     await page.locator('details summary').nth(1).click();
     await page.getByText('OAuth 1.0 签名基础字符串', { exact: false }).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'lti-diagnostics.png'), fullPage: true });
     await context.close();
   });

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Screenshots are kept here as test artifacts (git-ignored; CI keeps them). */
 export const ARTIFACTS_DIR = path.resolve(__dirname, '..', '..', 'test-artifacts');
@@ -23,4 +24,12 @@ export async function serve(app: Express): Promise<{ url: string; close: () => P
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { url: `http://localhost:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** axe-core's serious and critical findings on the page (pages must come from `browser.newContext()`). */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
 }

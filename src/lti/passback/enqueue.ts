@@ -61,20 +61,11 @@ export async function enqueueForCompletion(completion: Completion, now = new Dat
   return enqueuePassbacks(completion, await placementsWithOutcome(completion.userId, completion.moduleId), now);
 }
 
-let unsubscribe: (() => void) | undefined;
-
 /** Subscribes grade passback to new completions (once, however often it is called). */
 export function registerPassbackListener(): () => void {
-  if (!unsubscribe) {
-    const off = onCompletion('lti-passback', async (completion) => {
-      await enqueueForCompletion(completion);
-    });
-    unsubscribe = () => {
-      off();
-      unsubscribe = undefined;
-    };
-  }
-  return unsubscribe;
+  return onCompletion('lti-passback', async (completion) => {
+    await enqueueForCompletion(completion);
+  });
 }
 
 /** How far back the start-up catch-up looks for completions a crash kept from being queued. */

@@ -1,17 +1,11 @@
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { findConsumer } from '../../../src/lti/v11';
-import { ARTIFACTS_DIR, launchChromium, serve } from '../../support/browser';
+import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, serve } from '../../support/browser';
 import { useTestDatabase } from '../../support/database';
 import { testApp } from '../../support/web';
 
 useTestDatabase();
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
-}
 
 describe('an admin registering an LTI 1.1 consumer in a browser', () => {
   let served: Awaited<ReturnType<typeof serve>>;
@@ -39,7 +33,7 @@ describe('an admin registering an LTI 1.1 consumer in a browser', () => {
     await page.goto(`${served.url}/admin/lti/consumers`);
     await page.getByRole('heading', { name: 'LTI 1.1 使用者' }).waitFor();
     expect(await page.getByText('尚未登记任何 LTI 1.1 使用者').isVisible()).toBe(true);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByLabel('名称').fill('新华路小学 Moodle');
     await page.getByLabel('使用者密钥').fill('bad key');
@@ -52,7 +46,7 @@ describe('an admin registering an LTI 1.1 consumer in a browser', () => {
     await page.getByRole('heading', { name: '已创建使用者“新华路小学 Moodle”' }).waitFor();
     const secret = (await page.locator('#consumer-secret').textContent())?.trim();
     expect(secret).toMatch(/^[\w-]{32}$/);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'lti11-consumer-created.png'), fullPage: true });
 
     await page.getByRole('link', { name: '全部 LTI 1.1 使用者' }).click();
@@ -66,13 +60,13 @@ describe('an admin registering an LTI 1.1 consumer in a browser', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('使用者密钥 xinhua-moodle 已存在');
     expect(await page.getByLabel('名称').inputValue()).toBe('另一个 Moodle');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'lti11-consumers-duplicate.png'), fullPage: true });
 
     await page.getByRole('button', { name: '停用 新华路小学 Moodle' }).press('Enter');
     await page.getByRole('button', { name: '启用 新华路小学 Moodle' }).waitFor();
     expect((await findConsumer('xinhua-moodle'))?.disabledAt).toBeInstanceOf(Date);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'lti11-consumers.png'), fullPage: true });
     await context.close();
   });
