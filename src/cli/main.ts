@@ -5,6 +5,7 @@ import { exportCourses, importCourses } from './courses-interchange';
 import { seedDemo } from './demo';
 import { createToken, listTokens, revokeToken } from './api-tokens';
 import { ledgerVerify } from './ledger';
+import { listKeys, rotateKeys } from './keys';
 import { checkPolicies } from './policies';
 import { exportCommand } from './export';
 import { accommodate, usersList } from './quiz';
@@ -43,6 +44,8 @@ const USAGE = `Usage: shixun <command>
                            LTI 1.3 platforms with their client ids, deployments and endpoints
   lti registration-url     a one-time LTI 1.3 dynamic registration URL (valid 24 hours)
   ledger verify [--json]   check every teacher's hours ledger chain (exit 1 on any break)
+  keys list [--json]       the tool's published signing keys, the signing one first
+  keys rotate              sign with a new key from now on; old keys stay published
   certificates list [--json]
                            every certificate: number, verification code, holder, title, hours, status
   certificates pdf NUMBER --out FILE
@@ -151,6 +154,10 @@ async function run(argv: string[]): Promise<number> {
       return registrationUrlCommand(context);
     case 'ledger verify':
       return ledgerVerify(context, { json: values.json });
+    case 'keys rotate':
+      return rotateKeys(context);
+    case 'keys list':
+      return listKeys(context, { json: values.json });
     case 'export':
       return exportCommand(context, values);
     default:
