@@ -20,7 +20,7 @@ export interface LaunchRefusal {
  * else is treated as a 1.1 OAuth-signed launch. Each version's passport strategy verifies it.
  * Mounted before CSRF protection: the LMS posts here cross-site, and the signature is the proof.
  */
-export function ltiLaunchRoutes(): Router {
+export function ltiLaunchRoutes(log: (line: string) => void): Router {
   const router = Router();
   router.post('/lti/launch', (req: Request, res: Response, next: NextFunction) => {
     const strategy = typeof (req.body as Record<string, unknown> | undefined)?.id_token === 'string' ? 'lti13' : 'lti11';
@@ -28,7 +28,9 @@ export function ltiLaunchRoutes(): Router {
       if (error) return next(error);
       if (!launch) {
         const refused: LaunchRefusal = refusal ?? { version: strategy === 'lti13' ? '1.3' : '1.1', reason: 'unverified' };
-        void recordLtiEvent({ kind: 'launch', outcome: 'refused', ...refused }).catch(next);
+        // The LMS admin reads the evidence on the diagnostics page; the server log says that it happened.
+        log(`lti launch refused: LTI ${refused.version} ${refused.reason}${refused.source ? ` from ${refused.source}` : ''}`);
+        void recordLtiEvent({ kind: 'launch', outcome: 'refused', ...refused }).catch((failure: unknown) => log(`lti event not recorded: ${(failure as Error).message}`));
         const section = refused.version === '1.3' ? 'lti13' : 'lti11';
         return next(new HttpError(401, 'lti.launchRefusedTitle', `${section}.refusal.${refused.reason}`));
       }

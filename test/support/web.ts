@@ -16,16 +16,16 @@ export function testSecrets(): { secretBox: AppOptions['secretBox']; keyring: Ap
   return { secretBox, keyring: createKeyring(secretBox) };
 }
 
-export function testApp(options: Partial<Pick<AppOptions, 'devLoginEnabled' | 'clock' | 'dataDir' | 'baseUrl' | 'trustProxy' | 'keyring' | 'secretBox' | 'secureCookies'>> = {}): Express {
+export function testApp(options: Partial<Pick<AppOptions, 'devLoginEnabled' | 'clock' | 'dataDir' | 'baseUrl' | 'trustProxy' | 'keyring' | 'secretBox' | 'secureCookies' | 'log'>> = {}): Express {
   return createApp({
     ...testSecrets(),
     baseUrl: TEST_BASE_URL,
     trustProxy: false,
+    log: (line) => process.stderr.write(`${line}\n`),
     ...options,
     sessionSecret: 'test-session-secret-that-is-long-enough',
     devLoginEnabled: options.devLoginEnabled ?? true,
     secureCookies: options.secureCookies ?? false,
-    log: (line) => process.stderr.write(`${line}\n`),
     policyProfile: findProfile(loadPolicyProfiles().profiles, 'default')!,
     dataDir: options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'shixun-web-data-')),
   });
