@@ -20,7 +20,7 @@ export interface LaunchRefusal {
  * else is treated as a 1.1 OAuth-signed launch. Each version's passport strategy verifies it.
  * Mounted before CSRF protection: the LMS posts here cross-site, and the signature is the proof.
  */
-export function ltiLaunchRoutes(log: (line: string) => void): Router {
+export function ltiLaunchRoutes(log: (line: string) => void, clock: () => Date): Router {
   const router = Router();
   router.post('/lti/launch', (req: Request, res: Response, next: NextFunction) => {
     const strategy = typeof (req.body as Record<string, unknown> | undefined)?.id_token === 'string' ? 'lti13' : 'lti11';
@@ -35,7 +35,7 @@ export function ltiLaunchRoutes(log: (line: string) => void): Router {
         return next(new HttpError(401, 'lti.launchRefusedTitle', `${section}.refusal.${refused.reason}`));
       }
       void recordLtiEvent({ kind: 'launch', outcome: 'accepted', version: launch.version, source: launch.provider })
-        .then(() => completeLaunch(req, res, next, launch))
+        .then(() => completeLaunch(req, res, next, launch, clock()))
         .catch(next);
     })(req, res, next);
   });

@@ -138,7 +138,7 @@ export function createApp(options: AppOptions): express.Express {
     getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf,
   });
   // LMS launches are cross-site posts proven by their signatures, so they come before CSRF.
-  app.use(ltiLaunchRoutes(options.log));
+  app.use(ltiLaunchRoutes(options.log, clock));
   app.use(lti13Routes({ baseUrl: options.baseUrl, clock }));
   app.use(registrarUploads());
   app.use(authoringUploads());
