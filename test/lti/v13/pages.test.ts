@@ -11,6 +11,9 @@ import { csrfTokenIn } from '../../support/web';
 import { createHmac } from 'node:crypto';
 import { createConsumer } from '../../../src/lti/v11';
 import { launchParams, signLaunch } from '../v11/sign';
+import { DEFAULT_CERTIFICATE_SETTINGS, issueForCompletion } from '../../../src/certificates';
+import { creditCompletion } from '../../../src/ledger';
+import { completeModule } from '../../certificates/fixtures';
 import { connectedPlatform, eventWith, launch } from './flow';
 
 useTestDatabase();
@@ -189,6 +192,23 @@ describe('the NRPS roster page', () => {
     const agent = request.agent(app);
     await launch(agent, platform, { sub: 'learner-r2', resourceLinkId: 'link-roster', module: 'plain-dl' });
     await agent.get('/lti/roster').expect(403);
+  });
+
+  it("shows a member's ledger hours and the certificate of a passed module placed in the course", async () => {
+    const learnerAgent = request.agent(app);
+    await launch(learnerAgent, platform, { sub: 'learner-r2', resourceLinkId: 'link-roster-graded', module: 'graded-dl' });
+    const learner = await UserModel.findOne({ subject: 'learner-r2' }).lean();
+    const completion = await completeModule(learner!._id, 'graded-dl', new Date('2026-09-03T08:00:00Z'));
+    await creditCompletion(completion);
+    const issued = await issueForCompletion(completion, DEFAULT_CERTIFICATE_SETTINGS);
+    const number = issued!.certificate.number;
+
+    const agent = request.agent(app);
+    await launch(agent, platform, { sub: 'trainer-r', roles: [ROLE.instructor], resourceLinkId: 'link-roster-graded', module: 'graded-dl' });
+    const page = await agent.get('/lti/roster').set('Accept-Language', 'en').expect(200);
+    const row = /赵老师<\/th>[\s\S]*?<\/tr>/.exec(page.text)![0];
+    expect(row).toContain(number);
+    expect(row).toMatch(/<td>2\.5<\/td>/);
   });
 
   it("reports the platform's failure on the page and in diagnostics", async () => {
