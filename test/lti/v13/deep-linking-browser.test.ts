@@ -54,7 +54,14 @@ describe('LTI 1.3 deep linking in an LMS iframe', () => {
 
     await page.goto(platform.coursePageUrl({ sub: 'trainer-browser', roles: [ROLE.instructor], name: '周老师', deepLinking: { data: 'browser-data' } }));
     const frame = (await (await page.waitForSelector('iframe#tool')).contentFrame())!;
-    await frame.getByRole('heading', { name: '为课程选择培训模块' }).waitFor();
+    try {
+      await frame.getByRole('heading', { name: '为课程选择培训模块' }).waitFor();
+    } catch (error) {
+      // Once seen in CI and never reproduced: keep what the frame showed instead of only a timeout.
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'lti13-deep-linking-picker-failed.png') });
+      const shown = await frame.locator('body').innerText().catch(() => '(no body)');
+      throw new Error(`${(error as Error).message}\nframe at ${frame.url()} shows:\n${shown.slice(0, 1500)}`);
+    }
     expect(frame.url()).toMatch(new RegExp(`^${toolUrl}/lti/deep-linking\\?lt=`));
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'lti13-deep-linking-picker.png') });
 
