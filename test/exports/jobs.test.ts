@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import mongoose from 'mongoose';
 import { seedLedger } from '../../bench/export/seed';
 import { verifyLedger } from '../../src/ledger';
-import { ExportInputError, ExportJobModel, exportJobFilePath, getExportJob, PROGRESS_EVERY, startExportJob } from '../../src/ledger/exports';
+import { ExportInputError, ExportJobModel, exportJobFilePath, getExportJob, INTERRUPTED, PROGRESS_EVERY, STALE_AFTER_MS, startExportJob } from '../../src/ledger/exports';
 import { useTestDatabase } from '../support/database';
 import { seedDistrict } from './fixtures';
 
@@ -59,6 +59,34 @@ describe('export jobs', () => {
     expect(stored).toMatchObject({ status: 'failed', error: finished.error });
     expect(stored!.finishedAt).toBeInstanceOf(Date);
     expect(existsSync(path.join(dataDir, 'exports', `${job.jobId}.csv`))).toBe(false);
+  });
+
+  it('ends a job as interrupted once its process has saved nothing for too long, and only then', async () => {
+    const startedAt = new Date('2026-11-01T08:00:00Z');
+    const running = (jobId: string) => ({
+      jobId,
+      ownerId: owner,
+      filters: { trainingYear: 2026 },
+      format: 'csv' as const,
+      profileId: 'default',
+      status: 'running' as const,
+      processed: 3000,
+      total: 9000,
+      fileName: `${jobId}.csv`,
+      createdAt: startedAt,
+      heartbeatAt: startedAt,
+    });
+    await ExportJobModel.insertMany([running('a'.repeat(32)), running('b'.repeat(32))]);
+
+    const alive = await getExportJob('a'.repeat(32), owner, new Date(startedAt.getTime() + STALE_AFTER_MS - 1000));
+    expect(alive).toMatchObject({ status: 'running', processed: 3000 });
+
+    const later = new Date(startedAt.getTime() + STALE_AFTER_MS + 1000);
+    expect(await getExportJob('b'.repeat(32), owner, later)).toMatchObject({ status: 'failed', error: INTERRUPTED, finishedAt: later });
+    expect(await ExportJobModel.findOne({ jobId: 'b'.repeat(32) }).lean()).toMatchObject({ status: 'failed', error: INTERRUPTED });
+    // A job that finished is never rewritten, however old.
+    await ExportJobModel.updateOne({ jobId: 'a'.repeat(32) }, { $set: { status: 'done', finishedAt: startedAt } });
+    expect(await getExportJob('a'.repeat(32), owner, later)).toMatchObject({ status: 'done' });
   });
 
   it('refuses bad filters and profiles before creating a job', async () => {

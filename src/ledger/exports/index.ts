@@ -19,6 +19,8 @@ export {
   ExportJobModel,
   EXPORT_JOB_STATUSES,
   PROGRESS_EVERY,
+  STALE_AFTER_MS,
+  INTERRUPTED,
   type ExportJob,
   type ExportJobStatus,
   type StartExportJobInput,

@@ -18,6 +18,15 @@ export type ExportJobStatus = (typeof EXPORT_JOB_STATUSES)[number];
 /** Progress is saved after this many rows (and at the end), not after every row. */
 export const PROGRESS_EVERY = 1000;
 
+/**
+ * A running job whose process has saved nothing for this long has died with it (a restart, a
+ * crash): thousands of rows take seconds, not minutes. It is then shown, and stored, as failed.
+ */
+export const STALE_AFTER_MS = 15 * 60_000;
+
+/** The `error` of a job whose process stopped before it finished. */
+export const INTERRUPTED = 'interrupted';
+
 const filtersSchema = new Schema(
   {
     trainingYear: { type: Number, required: true },
@@ -42,6 +51,8 @@ const exportJobSchema = new Schema(
     total: { type: Number, default: null },
     fileName: { type: String, required: true },
     error: String,
+    /** Set when the job starts and whenever it saves progress: how a dead job is recognised. */
+    heartbeatAt: Date,
     teachers: Number,
     entries: Number,
     createdAt: { type: Date, required: true },
@@ -109,6 +120,7 @@ type StoredJob = Omit<ExportJob, 'downloadName' | 'error' | 'teachers' | 'entrie
   teachers?: number | null;
   entries?: number | null;
   finishedAt?: Date | null;
+  heartbeatAt?: Date | null;
 };
 
 function view(stored: StoredJob): ExportJob {
@@ -167,6 +179,7 @@ export async function startExportJob(input: StartExportJobInput): Promise<Starte
     total: null,
     fileName: `${jobId}.${input.format}`,
     createdAt: new Date(),
+    heartbeatAt: new Date(),
   };
   await ExportJobModel.create(stored);
   const job = view(stored);
@@ -208,7 +221,7 @@ function progressSaver(jobId: string) {
   let saved = 0;
   let saving: Promise<void> | undefined;
   const save = (): Promise<void> => {
-    const figures = { processed, total: total ?? null };
+    const figures = { processed, total: total ?? null, heartbeatAt: new Date() };
     saved = processed;
     saving = ExportJobModel.updateOne({ jobId, status: 'running' }, { $set: figures })
       .then(
@@ -237,8 +250,16 @@ function progressSaver(jobId: string) {
 }
 
 /** The job, to its owner only; anyone else (or an unknown id) gets undefined. */
-export async function getExportJob(jobId: string, ownerId: string | Types.ObjectId): Promise<ExportJob | undefined> {
+export async function getExportJob(jobId: string, ownerId: string | Types.ObjectId, now = new Date()): Promise<ExportJob | undefined> {
   if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) return undefined;
   const stored = await ExportJobModel.findOne({ jobId, ownerId: String(ownerId) }, { _id: 0 }).lean<StoredJob>();
-  return stored ? view(stored) : undefined;
+  if (!stored) return undefined;
+  const lastSign = stored.heartbeatAt ?? stored.createdAt;
+  if (stored.status === 'running' && now.getTime() - lastSign.getTime() > STALE_AFTER_MS) {
+    const ended = { status: 'failed' as const, error: INTERRUPTED, finishedAt: now };
+    // Only a job still `running` is marked: a late finish by a live process wins.
+    await ExportJobModel.updateOne({ jobId, status: 'running' }, { $set: ended });
+    return view({ ...stored, ...ended });
+  }
+  return view(stored);
 }
