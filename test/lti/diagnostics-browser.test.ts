@@ -31,7 +31,7 @@ describe('a district admin in a browser', () => {
       kind: 'launch',
       version: '1.3',
       outcome: 'refused',
-      reason: 'token-expired',
+      reason: 'expired',
       source: 'https://canvas.example.cn|10000000000001',
       details: { header: { alg: 'RS256', kid: 'k1' }, claims: { iss: 'https://canvas.example.cn', aud: '10000000000001', sub: 'u-9', exp: 1790000000, iat: 1789999700 }, clockSkewSeconds: -412 },
     });

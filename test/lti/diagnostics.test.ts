@@ -33,7 +33,7 @@ async function seed(): Promise<void> {
       kind: 'launch',
       version: '1.3',
       outcome: 'refused',
-      reason: 'token-expired',
+      reason: 'expired',
       source: 'https://canvas.test|10000000000001',
       details: {
         claims: { iss: 'https://canvas.test', aud: '10000000000001', exp: 1790000000, message_type: 'LtiResourceLinkRequest' },
@@ -96,6 +96,7 @@ describe('/admin/lti and its diagnostics', () => {
     expect(page.text).toContain('LMS HTTP status');
     expect(page.text).toContain('The LMS answered with an error.');
     expect(page.text).toContain('Code: bad-signature');
+    expect(page.text).toContain('The launch has expired.');
     expect((page.text.match(/<details/g) ?? []).length).toBe(3);
     for (const secret of SECRETS) expect(page.text).not.toContain(secret);
     expect(page.text).not.toContain('id_token</dt>');
