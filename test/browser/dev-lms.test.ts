@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { loadConfig } from '../../src/config';
-import { startServer, type RunningServer } from '../../src/server';
-import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations } from '../support/browser';
+import type { RunningServer } from '../../src/server';
+import { ARTIFACTS_DIR, launchChromium, startFullServer, seriousAxeViolations } from '../support/browser';
 import { CoursesFixture } from '../support/course-fixtures';
 
 /**
@@ -17,22 +16,12 @@ describe('the pretend LMS in a browser', () => {
     const courses = new CoursesFixture().module('homeroom-new-devlms-browser', {
       lessons: [{ file: 'lessons/01-role.md', id: 'role', title: '班主任是谁', body: '## 角色\n\n班主任是班级工作的组织者。' }],
     });
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      MONGODB_URI: process.env.SHIXUN_TEST_MONGODB_URI,
-      MONGODB_DB: 'test_browser_dev_lms',
-      DATA_DIR: path.join(courses.dir, 'data'),
-      COURSES_DIR: courses.dir,
-    });
-    running = await startServer(config, () => undefined);
+    running = await startFullServer(courses, 'test_browser_dev_lms');
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    const { default: mongoose } = await import('mongoose');
-    await mongoose.connection.dropDatabase().catch(() => undefined);
     await running?.stop();
   });
 

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { loadConfig } from '../../src/config';
-import { startServer, type RunningServer } from '../../src/server';
+import type { RunningServer } from '../../src/server';
 import { upsertSchool } from '../../src/users';
-import { ARTIFACTS_DIR, launchChromium } from '../support/browser';
+import { ARTIFACTS_DIR, launchChromium, startFullServer } from '../support/browser';
 import { CoursesFixture } from '../support/course-fixtures';
 
 /**
@@ -21,23 +20,13 @@ describe('learner flow in a browser', () => {
         { file: 'lessons/02-week.md', id: 'week', title: '开学第一周', body: '## 案例\n\n小李老师接手初一（3）班，第一周先认识每一名学生。' },
       ],
     });
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      MONGODB_URI: process.env.SHIXUN_TEST_MONGODB_URI,
-      MONGODB_DB: 'test_browser_learner_flow',
-      DATA_DIR: path.join(courses.dir, 'data'),
-      COURSES_DIR: courses.dir,
-    });
-    running = await startServer(config, () => undefined);
+    running = await startFullServer(courses, 'test_browser_learner_flow');
     await upsertSchool({ code: 'browser-school', name: '滨河实验小学' });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    const { default: mongoose } = await import('mongoose');
-    await mongoose.connection.dropDatabase().catch(() => undefined);
     await running?.stop();
   });
 

@@ -3,7 +3,11 @@ import type { Express } from 'express';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import mongoose from 'mongoose';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config';
+import { startServer, type RunningServer } from '../../src/server';
+import type { CoursesFixture } from './course-fixtures';
 
 /** Screenshots are kept here as test artifacts (git-ignored; CI keeps them). */
 export const ARTIFACTS_DIR = path.resolve(__dirname, '..', '..', 'test-artifacts');
@@ -32,4 +36,27 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
+}
+
+/**
+ * The whole stack as `npm start` runs it (config, database, catalog sync, HTTP) on the run's test
+ * server, with `courses` as the catalog and a database of its own; `stop` drops that database.
+ */
+export async function startFullServer(courses: CoursesFixture, databaseName: string): Promise<RunningServer> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    MONGODB_URI: process.env.SHIXUN_TEST_MONGODB_URI,
+    MONGODB_DB: databaseName,
+    DATA_DIR: path.join(courses.dir, 'data'),
+    COURSES_DIR: courses.dir,
+  });
+  const running = await startServer(config, () => undefined);
+  return {
+    ...running,
+    async stop() {
+      await mongoose.connection.dropDatabase().catch(() => undefined);
+      await running.stop();
+    },
+  };
 }
