@@ -28,28 +28,11 @@ function reportGenerated(context: CliContext, username: string, password: string
   context.out(password);
 }
 
-/** `shixun users add-staff`: a registrar, trainer or admin who signs in at /login. */
-export async function addStaff(
-  context: CliContext,
-  options: { username?: string; name?: string; role?: string; school?: string[]; 'password-stdin'?: boolean },
-): Promise<number> {
-  const role = STAFF_ROLES.find((candidate) => candidate === options.role);
-  if (!options.username || !options.name || !role || (options.school?.length ?? 0) > 1) {
-    context.log(ADD_USAGE);
-    return 2;
-  }
-  const password = options['password-stdin'] ? await readStdin() : undefined;
-  const schoolCode = options.school?.[0];
+/** Runs one account change on the database; a refused change is reported and exits 1. */
+async function withStaffAccounts(context: CliContext, change: () => Promise<number>): Promise<number> {
   const database = await openDatabase(context.config, context.log);
   try {
-    if (schoolCode && !(await listSchools()).some((school) => school.code === schoolCode)) {
-      context.log(`no school has the code ${schoolCode}`);
-      return 1;
-    }
-    const { user, generatedPassword } = await addStaffAccount({ username: options.username, displayName: options.name, role: role as StaffRole, schoolCode, password });
-    context.log(`staff account ${user.subject} (${role}${schoolCode ? `, ${schoolCode}` : ''}) created for ${user.displayName}, user id ${user._id.toString()}`);
-    reportGenerated(context, user.subject, generatedPassword);
-    return 0;
+    return await change();
   } catch (error) {
     if (error instanceof StaffAccountError) {
       context.log(PROBLEMS[error.problem]);
@@ -61,26 +44,44 @@ export async function addStaff(
   }
 }
 
+/** `shixun users add-staff`: a registrar, trainer or admin who signs in at /login. */
+export async function addStaff(
+  context: CliContext,
+  options: { username?: string; name?: string; role?: string; school?: string[]; 'password-stdin'?: boolean },
+): Promise<number> {
+  const { username, name } = options;
+  const role = STAFF_ROLES.find((candidate) => candidate === options.role);
+  if (!username || !name || !role || (options.school?.length ?? 0) > 1) {
+    context.log(ADD_USAGE);
+    return 2;
+  }
+  const password = options['password-stdin'] ? await readStdin() : undefined;
+  const schoolCode = options.school?.[0];
+  return withStaffAccounts(context, async () => {
+    if (schoolCode && !(await listSchools()).some((school) => school.code === schoolCode)) {
+      context.log(`no school has the code ${schoolCode}`);
+      return 1;
+    }
+    const { user, generatedPassword } = await addStaffAccount({ username, displayName: name, role: role as StaffRole, schoolCode, password });
+    context.log(`staff account ${user.subject} (${role}${schoolCode ? `, ${schoolCode}` : ''}) created for ${user.displayName}, user id ${user._id.toString()}`);
+    reportGenerated(context, user.subject, generatedPassword);
+    return 0;
+  });
+}
+
 /** `shixun users set-password`: a forgotten or leaked password is replaced, never shown. */
 export async function setPassword(context: CliContext, options: { username?: string; 'password-stdin'?: boolean }): Promise<number> {
-  if (!options.username) {
+  const { username } = options;
+  if (!username) {
     context.log(SET_USAGE);
     return 2;
   }
   const password = options['password-stdin'] ? await readStdin() : undefined;
-  const database = await openDatabase(context.config, context.log);
-  try {
-    const { generatedPassword } = await setStaffPassword(options.username, password);
-    context.log(`password of ${options.username.trim().toLowerCase()} changed`);
-    reportGenerated(context, options.username.trim().toLowerCase(), generatedPassword);
+  return withStaffAccounts(context, async () => {
+    const { generatedPassword } = await setStaffPassword(username, password);
+    const account = username.trim().toLowerCase();
+    context.log(`password of ${account} changed`);
+    reportGenerated(context, account, generatedPassword);
     return 0;
-  } catch (error) {
-    if (error instanceof StaffAccountError) {
-      context.log(PROBLEMS[error.problem]);
-      return 1;
-    }
-    throw error;
-  } finally {
-    await database.close();
-  }
+  });
 }
