@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { z } from 'zod';
 import { spendNonce } from './login';
-import { addPlatform, type Platform } from './platforms';
+import { addPlatform, PlatformExistsError, PlatformInputError, type Platform } from './platforms';
 import { registrationRequest } from './tool-configuration';
 
 /**
@@ -112,20 +112,27 @@ export async function registerDynamically(raw: unknown, options: { baseUrl: stri
 
   if (!(await spendNonce(`registration-invite:${invite.tokenHash}`, options.now))) throw new RegistrationError('invite-invalid', 'invitation already used');
   const deploymentId = answer.data['https://purl.imsglobal.org/spec/lti-tool-configuration']?.deployment_id;
-  const platform = await addPlatform(
-    {
-      issuer: platformConfig.issuer,
-      clientId: answer.data.client_id,
-      deploymentIds: deploymentId ? [deploymentId] : [],
-      authUrl: platformConfig.authorization_endpoint,
-      tokenUrl: platformConfig.token_endpoint,
-      jwksUrl: platformConfig.jwks_uri,
-      name: platformConfig['https://purl.imsglobal.org/spec/lti-platform-configuration']?.product_family_code,
-    },
-    'dynamic',
-    options.now,
-    { allowNoDeployment: true },
-  );
+  // The invitation is already spent: a platform the tool cannot store ends as a refusal the admin reads, not a server error.
+  let platform: Platform;
+  try {
+    platform = await addPlatform(
+      {
+        issuer: platformConfig.issuer,
+        clientId: answer.data.client_id,
+        deploymentIds: deploymentId ? [deploymentId] : [],
+        authUrl: platformConfig.authorization_endpoint,
+        tokenUrl: platformConfig.token_endpoint,
+        jwksUrl: platformConfig.jwks_uri,
+        name: platformConfig['https://purl.imsglobal.org/spec/lti-platform-configuration']?.product_family_code,
+      },
+      'dynamic',
+      options.now,
+      { allowNoDeployment: true },
+    );
+  } catch (error) {
+    if (error instanceof PlatformExistsError || error instanceof PlatformInputError) throw new RegistrationError('registration-refused', error.message);
+    throw error;
+  }
   await RegistrationInviteModel.deleteOne({ tokenHash: invite.tokenHash });
   return platform;
 }

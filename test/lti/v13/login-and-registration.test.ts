@@ -115,4 +115,13 @@ describe('GET /lti/register (dynamic registration)', () => {
     expect(res.text).toMatch(/refused Shixun&#x27;s registration/);
     expect(await PlatformModel.countDocuments({ issuer: lms.issuer })).toBe(0);
   });
+
+  it('refuses, with a page rather than a server error, a platform registered before with the same client id', async () => {
+    const first = new URL((await createRegistrationUrl(TEST_BASE_URL, 'admin-test', new Date())).url).searchParams.get('invite')!;
+    await request(app).get('/lti/register').query(registrationQuery(first)).expect(200);
+    const second = new URL((await createRegistrationUrl(TEST_BASE_URL, 'admin-test', new Date())).url).searchParams.get('invite')!;
+    const res = await request(app).get('/lti/register').query(registrationQuery(second)).set('Accept-Language', 'en').expect(400);
+    expect(res.text).toMatch(/refused Shixun&#x27;s registration/);
+    expect(await PlatformModel.countDocuments({ issuer: lms.issuer })).toBe(1);
+  });
 });
