@@ -7,6 +7,7 @@ import type { LaunchRefusal } from '../routes';
 import { consumerWithSecret, findConsumerOrigin } from './consumers';
 import { MongoNonceStore, timestampSkewSeconds } from './nonces';
 import { VerifyingSigner, type OAuthParams } from './oauth';
+import { personName } from '../person-name';
 
 const LAUNCH_MESSAGE_TYPES = ['basic-lti-launch-request', 'ContentItemSelectionRequest'] as const;
 
@@ -101,15 +102,6 @@ function invalidUrls(body: OAuthParams, names: readonly string[]): string[] {
   });
 }
 
-const CJK = /[\u3400-\u9fff]/;
-
-/** The person's name as the LMS spells it; Chinese names are family name first, without a space. */
-export function personName(given?: string, family?: string, full?: string): string | undefined {
-  if (full?.trim()) return full.trim();
-  const parts = [given?.trim(), family?.trim()].filter((part): part is string => !!part);
-  if (parts.length === 0) return undefined;
-  return CJK.test(parts.join('')) ? [family?.trim(), given?.trim()].filter(Boolean).join('') : parts.join(' ');
-}
 
 function toVerifiedLaunch(
   body: OAuthParams,

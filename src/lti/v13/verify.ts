@@ -9,6 +9,7 @@ import { platformKeySet } from './keysets';
 import { findLoginState, hashBrowserSecret, isToolUrl, spendNonce } from './login';
 import { lti1p1BaseString, lti1p1SignatureValid, type Lti1p1Claim } from './migration';
 import { findPlatformsByIssuer, originOf, providerOf, type Platform } from './platforms';
+import { personName } from '../person-name';
 
 /** Small leeway for platform clocks (Security Framework §5.1.3: "a few minutes" at most). */
 export const CLOCK_TOLERANCE_SECONDS = 60;
@@ -234,7 +235,7 @@ async function toVerifiedLaunch(claims: JWTPayload, platform: Platform, lmsRoles
     version: '1.3',
     provider: providerOf(platform),
     subject: claims.sub as string,
-    displayName: personName(claims),
+    displayName: personName(stringField(claims, 'given_name'), stringField(claims, 'family_name'), stringField(claims, 'name')),
     email: typeof claims.email === 'string' && claims.email.length > 0 ? claims.email : undefined,
     roles: mapLmsRoles(lmsRoles),
     lmsRoles,
@@ -251,12 +252,6 @@ async function toVerifiedLaunch(claims: JWTPayload, platform: Platform, lmsRoles
     platformOrigin: originOf(stringField(presentation, 'return_url') ?? platform.issuer) ?? originOf(platform.issuer),
     deploymentId,
   };
-}
-
-function personName(claims: JWTPayload): string | undefined {
-  const text = (name: string) => (typeof claims[name] === 'string' && (claims[name] as string).trim() ? (claims[name] as string).trim() : undefined);
-  const joined = [text('given_name'), text('family_name')].filter(Boolean).join(' ');
-  return text('name') ?? (joined || undefined);
 }
 
 /**

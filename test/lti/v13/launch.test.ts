@@ -73,6 +73,13 @@ describe('an LTI 1.3 launch through the OIDC login', () => {
     expect(res.status).toBe(303);
     expect((await UserModel.findOne({ subject: 'anonymous-ish' }).lean())?.displayName).toBe('anonymous-ish');
   });
+
+  it('writes a Chinese name from its parts family name first, as LTI 1.1 launches do', async () => {
+    const agent = request.agent(app);
+    const res = await launch(agent, platform, { sub: 'parts-only' }, { claims: { name: undefined, given_name: '伟', family_name: '王' } });
+    expect(res.status).toBe(303);
+    expect((await UserModel.findOne({ subject: 'parts-only' }).lean())?.displayName).toBe('王伟');
+  });
 });
 
 describe('known-bad launches are refused with a message, an event and no session', () => {
