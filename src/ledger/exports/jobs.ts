@@ -207,7 +207,8 @@ async function run(job: ExportJob, input: StartExportJobInput): Promise<ExportJo
     finished = { status: 'failed', error: error instanceof Error ? error.message : String(error), finishedAt: new Date() };
   }
   try {
-    await ExportJobModel.updateOne({ jobId: job.jobId }, { $set: finished });
+    // A job marked interrupted by a reader while it was only slow ends as it really ended.
+    await ExportJobModel.updateOne({ jobId: job.jobId }, finished.status === 'done' ? { $set: finished, $unset: { error: 1 } } : { $set: finished });
   } catch {
     // The database went away: the stored job stays `running`; the caller still learns the outcome.
   }
@@ -250,6 +251,7 @@ function progressSaver(jobId: string) {
 }
 
 /** The job, to its owner only; anyone else (or an unknown id) gets undefined. */
+/** `now` is real time, as the heartbeats are (tests pass their own). */
 export async function getExportJob(jobId: string, ownerId: string | Types.ObjectId, now = new Date()): Promise<ExportJob | undefined> {
   if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) return undefined;
   const stored = await ExportJobModel.findOne({ jobId, ownerId: String(ownerId) }, { _id: 0 }).lean<StoredJob>();

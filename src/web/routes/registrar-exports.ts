@@ -27,7 +27,7 @@ export function registrarExportRoutes(clock: Clock, profile: PolicyProfile, data
 
   const ownJob = async (jobId: unknown, ownerId: string) => {
     const params = jobParams.safeParse({ jobId });
-    const job = params.success ? await getExportJob(params.data.jobId, ownerId, clock()) : undefined;
+    const job = params.success ? await getExportJob(params.data.jobId, ownerId) : undefined;
     if (!job) throw notFound();
     return job;
   };
