@@ -70,10 +70,11 @@ export async function statusEntryFor(certificateId: Types.ObjectId, options: All
   const existing = await findStatusEntry(certificateId);
   if (existing) return existing;
   const drawIndex = options.drawIndex ?? (() => randomInt(STATUS_LIST_BITS));
+  const statusList = await openList();
   for (let draw = 0; draw < MAX_DRAWS; draw++) {
     const entry: CredentialStatusEntry = {
       certificateId,
-      statusList: await openList(),
+      statusList,
       statusListIndex: drawIndex(),
       subjectId: `urn:uuid:${randomUUID()}`,
       salt: randomBytes(16).toString('hex'),
