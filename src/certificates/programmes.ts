@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { categorySchema, idSchema, listLatestModules } from '../courses';
+import { categorySchema, idSchema, listLatestModules, listLatestModulesFlat } from '../courses';
 import { CertificateError } from './errors';
 import { ProgrammeModel } from './store';
 import type { Programme } from './types';
@@ -30,7 +30,7 @@ export async function findProgramme(programmeId: string): Promise<Programme | nu
  */
 export async function saveProgramme(input: ProgrammeInput, updatedBy: string, now = new Date()): Promise<Programme> {
   const programme = programmeInputSchema.parse(input);
-  const published = new Set((await listLatestModules()).flatMap((group) => group.modules.map((m) => m.moduleId)));
+  const published = new Set((await listLatestModulesFlat()).map((m) => m.moduleId));
   const unknown = programme.moduleIds.filter((id) => !published.has(id));
   if (unknown.length > 0) throw new CertificateError('invalidProgramme', `not published: ${unknown.join(', ')}`);
   const document = { ...programme, moduleIds: [...new Set(programme.moduleIds)], updatedAt: now, updatedBy };

@@ -3,7 +3,7 @@ export { loadCatalog, poolProblems, hashOf as contentHashOf, type LoadedCatalog,
 export { formatCourseError, type CourseError } from './source-errors';
 export { renderLessonMarkdown, sanitizeLessonHtml } from './markdown';
 export { syncCatalog, type SyncReport } from './sync';
-export { listLatestModules, listModuleVersions, findModuleVersion, findLatestModule, findBankVersion, findLatestBanks, type ModuleSummary } from './queries';
+export { listLatestModules, listLatestModulesFlat, listModuleVersions, findModuleVersion, findLatestModule, findBankVersion, findLatestBanks, type ModuleSummary } from './queries';
 export { ModuleVersionModel, BankVersionModel, type ModuleVersion, type Lesson, type BankVersion } from './store';
 export { courseJsonSchema, renderCourseJsonSchema, COURSE_SCHEMA_FILE } from './json-schema';
 export { YamlSource } from './yaml-source';

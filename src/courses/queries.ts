@@ -22,6 +22,11 @@ export async function listLatestModules(): Promise<{ track: Track; modules: Modu
   );
 }
 
+/** The same modules as `listLatestModules`, in the same order, without the track groups. */
+export async function listLatestModulesFlat(): Promise<ModuleSummary[]> {
+  return (await listLatestModules()).flatMap((group) => group.modules);
+}
+
 export async function findModuleVersion(moduleId: string, version: number): Promise<ModuleVersion | null> {
   return ModuleVersionModel.findOne({ moduleId, version }).lean<ModuleVersion>();
 }

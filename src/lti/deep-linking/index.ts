@@ -1,3 +1,3 @@
 export { deepLinkingRoutes } from './routes';
-export { answerDeepLinking, pickableModules, DeepLinkingError } from './service';
+export { answerDeepLinking, DeepLinkingError } from './service';
 export { buildDeepLinkingResponse, SCORE_MAXIMUM, type PickedModule, type FormPost } from './response';

@@ -1,12 +1,13 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { listLatestModulesFlat } from '../../courses';
 import type { Keyring, SecretBox } from '../../keys';
 import { requireUser } from '../../web/auth';
 import { HttpError } from '../../web/http-error';
 import { recordLtiEvent } from '../diagnostics';
 import { DEEP_LINKING_PATH } from '../session';
 import { originOf } from '../v13/platforms';
-import { answerDeepLinking, DeepLinkingError, pickableModules } from './service';
+import { answerDeepLinking, DeepLinkingError } from './service';
 
 const selection = z.object({
   modules: z
@@ -43,7 +44,7 @@ export function deepLinkingRoutes(options: { keyring: Keyring; secretBox: Secret
 
   router.get(DEEP_LINKING_PATH, requireUser, async (req, res) => {
     const launch = pending(req);
-    const modules = (await pickableModules()).map((module) => ({ ...module, graded: Boolean(module.assessment) }));
+    const modules = (await listLatestModulesFlat()).map((module) => ({ ...module, graded: Boolean(module.assessment) }));
     res.render('lti/deep-linking', { pageTitle: res.locals.t('deepLinking.title'), modules, multiple: launch.deepLinking!.acceptMultiple, context: launch.context });
   });
 

@@ -1,5 +1,5 @@
 import type { Keyring, SecretBox } from '../../keys';
-import { listLatestModules, type ModuleSummary } from '../../courses';
+import { listLatestModulesFlat } from '../../courses';
 import type { VerifiedLaunch } from '../launch';
 import { buildContentItemSelectionResponse } from '../v11';
 import { PlatformModel, type Platform } from '../v13/platforms';
@@ -13,10 +13,6 @@ export class DeepLinkingError extends Error {
 }
 
 /** The catalog a trainer picks from: the newest version of every published module. */
-export async function pickableModules(): Promise<ModuleSummary[]> {
-  return (await listLatestModules()).flatMap((group) => group.modules);
-}
-
 function splitProvider(provider: string): { version: '1.1' | '1.3'; key: string } {
   return provider.startsWith('lti13:') ? { version: '1.3', key: provider.slice('lti13:'.length) } : { version: '1.1', key: provider.slice('lti11:'.length) };
 }
@@ -41,7 +37,7 @@ export async function answerDeepLinking(
   const wanted = [...new Set(moduleIds)];
   if (wanted.length === 0) throw new DeepLinkingError('no-selection');
   if (wanted.length > 1 && !settings.acceptMultiple) throw new DeepLinkingError('too-many');
-  const catalog = new Map((await pickableModules()).map((module) => [module.moduleId, module]));
+  const catalog = new Map((await listLatestModulesFlat()).map((module) => [module.moduleId, module]));
   const items: PickedModule[] = wanted.map((moduleId) => {
     const module = catalog.get(moduleId);
     if (!module) throw new DeepLinkingError('unknown-module');

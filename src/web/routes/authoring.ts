@@ -34,7 +34,7 @@ import {
   type PublishCandidate,
   type QuizPreview,
 } from '../../authoring';
-import { CATEGORIES, idSchema, listLatestModules, listModuleVersions, renderLessonMarkdown, TRACKS } from '../../courses';
+import { CATEGORIES, idSchema, listLatestModulesFlat, listModuleVersions, renderLessonMarkdown, TRACKS } from '../../courses';
 import { listUsers } from '../../users';
 import type { Clock } from '../app';
 import { requireRole, requireUser } from '../auth';
@@ -242,7 +242,7 @@ export function authoringRoutes(clock: Clock): Router {
     const drafts = all.filter((draft) => canEdit(req.user!, draft));
     const drafted = new Set(all.map((draft) => draft._id));
     // Modules that came from `courses/` are opened for editing by an admin, who then names editors.
-    const published = admin ? (await listLatestModules()).flatMap((group) => group.modules).filter((module) => !drafted.has(module.moduleId)) : [];
+    const published = admin ? (await listLatestModulesFlat()).filter((module) => !drafted.has(module.moduleId)) : [];
     res.render('authoring/index', { pageTitle: res.locals.t('authoring.title'), drafts, published, tracks: TRACKS });
   });
 

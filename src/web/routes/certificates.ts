@@ -27,7 +27,7 @@ import {
   type CertificateStatus,
   type CertificateWithStatus,
 } from '../../certificates';
-import { CATEGORIES, listLatestModules } from '../../courses';
+import { CATEGORIES, listLatestModules, listLatestModulesFlat } from '../../courses';
 import { writeCsv, writeXlsx } from '../../exports';
 import type { Clock } from '../app';
 import { requireRole, requireUser } from '../auth';
@@ -167,7 +167,7 @@ export function certificateRoutes(options: CertificateRouteOptions): Router {
     if (!parsed.success) throw invalidSearch(res);
     const query = parsed.data;
     const found = await search(req, query, RESULTS + 1);
-    const modules = (await listLatestModules()).flatMap((group) => group.modules.map((m) => ({ id: m.moduleId, title: m.title })));
+    const modules = (await listLatestModulesFlat()).map((m) => ({ id: m.moduleId, title: m.title }));
     const programmes = (await listProgrammes()).map((p) => ({ id: p.programmeId, title: p.title }));
     res.render('certificates/registrar', {
       pageTitle: res.locals.t('certificates.registrar.title'),

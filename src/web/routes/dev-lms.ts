@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { listLatestModules } from '../../courses';
+import { listLatestModulesFlat } from '../../courses';
 import type { SecretBox } from '../../keys';
 import { consumerWithSecret, createConsumer, ConsumerExistsError, signOutgoing } from '../../lti/v11';
 import type { Clock } from '../app';
@@ -38,7 +38,7 @@ async function devConsumerSecret(secretBox: SecretBox): Promise<string> {
 export function devLmsRoutes(secretBox: SecretBox, clock: Clock): Router {
   const router = Router();
   router.get('/dev/lms', async (req, res) => {
-    const modules = (await listLatestModules()).flatMap((group) => group.modules);
+    const modules = await listLatestModulesFlat();
     if (req.query.name === undefined) return res.render('dev-lms', { modules });
     const parsed = launchQuery.safeParse(req.query);
     if (!parsed.success) throw badRequest([res.locals.t('validation.nameRequired')]);
