@@ -99,15 +99,20 @@ function emptyManifest(moduleId: string, init: Partial<DraftManifest>): DraftMan
   };
 }
 
+/** Words the authoring pages use in `/authoring/<word>`: no module may take one as its id. */
+export const RESERVED_MODULE_IDS: readonly string[] = ['media', 'open', 'import', 'export', 'new', 'questions'];
+
 /**
  * Starts a new module. Refused when the id is taken by a draft, a published module or a published
- * bank, so a new module can never shadow or overwrite one from `courses/`.
+ * bank, so a new module can never shadow or overwrite one from `courses/`, or is one of the
+ * reserved words, whoever asks (a page, a zip import, the CLI).
  */
 export async function createDraft(
   init: { moduleId: string; manifest?: Partial<DraftManifest>; lessons?: DraftLesson[]; bank?: DraftBank },
   user: Author,
   now: Date,
 ): Promise<ModuleDraft> {
+  if (RESERVED_MODULE_IDS.includes(init.moduleId)) throw new DraftExistsError(init.moduleId);
   // The new module's bank takes its id, so a published bank of that name (another module's) is taken too.
   if ((await findLatestModule(init.moduleId)) || (await findLatestBanks([init.moduleId])).length > 0) throw new DraftExistsError(init.moduleId);
   const lessons = init.lessons ?? [];

@@ -11,6 +11,7 @@ export {
   canManageEditors,
   lessonPaths,
   manifestOfVersion,
+  RESERVED_MODULE_IDS,
 } from './drafts';
 export { validateDraft, type DraftValidation, type PublishCandidate } from './validate';
 export { publishDraft, type PublishOutcome } from './publish';

@@ -20,5 +20,4 @@ export {
   type BankPlan,
   type ModuleAction,
   type RefusalReason,
-  type ImportOptions,
 } from './transfer';

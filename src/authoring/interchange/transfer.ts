@@ -19,6 +19,7 @@ import {
   lessonPaths,
   manifestOfVersion,
   NotAllowedError,
+  RESERVED_MODULE_IDS,
   saveDraft,
   validateDraft,
   type Author,
@@ -70,11 +71,6 @@ export type ModuleAction = 'create' | 'update' | 'unchanged' | 'refused';
 
 /** Why a module is refused: not an owner/editor of its draft; a published module without a draft (only admins open those); an id the web pages use as a word. */
 export type RefusalReason = 'notEditor' | 'adminOpensPublished' | 'reservedId';
-
-export interface ImportOptions {
-  /** Ids no new module may take (words in `/authoring/<word>` URLs). */
-  reservedIds?: readonly string[];
-}
 
 export interface ModulePlan {
   moduleId: string;
@@ -153,16 +149,16 @@ export async function exportPublishedZip(moduleIds?: readonly string[]): Promise
  * there is none yet), or is left alone when its files already match; drafts the person may not
  * edit are refused.
  */
-export async function planImport(bytes: Uint8Array, user: Author, options: ImportOptions = {}): Promise<ImportPlan> {
-  return (await planWithBundle(bytes, user, options)).plan;
+export async function planImport(bytes: Uint8Array, user: Author): Promise<ImportPlan> {
+  return (await planWithBundle(bytes, user)).plan;
 }
 
-async function planWithBundle(bytes: Uint8Array, user: Author, options: ImportOptions): Promise<{ plan: ImportPlan; bundle: CourseBundle }> {
+async function planWithBundle(bytes: Uint8Array, user: Author): Promise<{ plan: ImportPlan; bundle: CourseBundle }> {
   const checksum = createHash('sha256').update(bytes).digest('hex');
   const { bundle, errors } = await readBundleZip(bytes);
   const banksById = new Map(bundle.banks.map((bank) => [bank.id, bank]));
   const modules: ModulePlan[] = [];
-  for (const source of bundle.modules) modules.push(await planModule(source, ownBank(source, banksById), user, options));
+  for (const source of bundle.modules) modules.push(await planModule(source, ownBank(source, banksById), user));
 
   const owned = new Set(modules.map((plan) => plan.bankId));
   const banks: BankPlan[] = [];
@@ -180,8 +176,8 @@ async function planWithBundle(bytes: Uint8Array, user: Author, options: ImportOp
  * saw; drafts are created or saved through the workspace (which audits every change), each save
  * naming the revision the dry run read, so a save made since then is never overwritten.
  */
-export async function applyImport(bytes: Uint8Array, user: Author, now: Date, expectedFingerprint: string, options: ImportOptions = {}): Promise<ImportOutcome> {
-  const { plan, bundle } = await planWithBundle(bytes, user, options);
+export async function applyImport(bytes: Uint8Array, user: Author, now: Date, expectedFingerprint: string): Promise<ImportOutcome> {
+  const { plan, bundle } = await planWithBundle(bytes, user);
   if (plan.errors.length > 0) throw new ImportHasErrorsError(plan.errors);
   if (plan.fingerprint !== expectedFingerprint) throw new ImportPlanChangedError();
   const banksById = new Map(bundle.banks.map((bank) => [bank.id, bank]));
@@ -218,7 +214,7 @@ async function openPublished(moduleId: string, user: Author, now: Date): Promise
   return opened.revision;
 }
 
-async function planModule(source: ModuleSource, bank: QuestionBank | undefined, user: Author, options: ImportOptions): Promise<ModulePlan> {
+async function planModule(source: ModuleSource, bank: QuestionBank | undefined, user: Author): Promise<ModulePlan> {
   const moduleId = source.manifest.id;
   const summary = { moduleId, changedFiles: [] as string[], lessonCount: source.lessons.length, itemCount: bank?.items.length ?? 0, ...(bank ? { bankId: bank.id } : {}) };
   const incoming = contentFiles({ manifest: source.manifest, lessons: source.lessons, bank });
@@ -231,7 +227,7 @@ async function planModule(source: ModuleSource, bank: QuestionBank | undefined, 
   }
   const published = await findLatestModule(moduleId);
   if (!published) {
-    if (options.reservedIds?.includes(moduleId)) return { ...summary, action: 'refused', reason: 'reservedId' };
+    if (RESERVED_MODULE_IDS.includes(moduleId)) return { ...summary, action: 'refused', reason: 'reservedId' };
     return { ...summary, action: 'create', changedFiles: incoming.map((file) => file.path) };
   }
   const [publishedBank] = bank ? await findLatestBanks([bank.id]) : [];

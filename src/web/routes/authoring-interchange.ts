@@ -23,7 +23,6 @@ import { formatCourseError, idSchema } from '../../courses';
 import type { Clock } from '../app';
 import { requireRole } from '../auth';
 import { badRequest, HttpError, notFound } from '../http-error';
-import { RESERVED_IDS } from './authoring';
 
 const IMPORT_PATH = '/authoring/import';
 const QUESTIONS_PATH = /^\/authoring\/[a-z][a-z0-9-]*\/questions\/import(\/confirm)?$/;
@@ -117,7 +116,7 @@ export function interchangeRoutes(clock: Clock, dataDir: string, log: (line: str
   router.post(IMPORT_PATH, trainers, async (req, res) => {
     const file = req.file;
     if (!file) throw badRequest([res.locals.t('interchange.import.fileMissing')]);
-    const plan = await planImport(file.buffer, req.user!, { reservedIds: RESERVED_IDS });
+    const plan = await planImport(file.buffer, req.user!);
     if (plan.errors.length === 0) await keepUpload(plan.checksum, file.buffer);
     res.render('authoring/interchange-import', {
       pageTitle: res.locals.t('interchange.import.title'),
@@ -133,14 +132,14 @@ export function interchangeRoutes(clock: Clock, dataDir: string, log: (line: str
     const bytes = await readFile(storedZip(body.data.checksum)).catch(() => undefined);
     if (!bytes) throw badRequest([res.locals.t('interchange.import.expired')]);
     try {
-      const outcome = await applyImport(bytes, req.user!, clock(), body.data.fingerprint, { reservedIds: RESERVED_IDS });
+      const outcome = await applyImport(bytes, req.user!, clock(), body.data.fingerprint);
       await rm(storedZip(body.data.checksum), { force: true });
       log(`authoring import by ${req.user!._id.toString()}: created ${outcome.created.join(',') || '-'}; updated ${outcome.updated.join(',') || '-'}; conflicts ${outcome.conflicts.join(',') || '-'}`);
       res.render('authoring/interchange-import', { pageTitle: res.locals.t('interchange.import.title'), outcome });
     } catch (error) {
       if (!(error instanceof ImportPlanChangedError || error instanceof ImportHasErrorsError)) throw error;
       // Show the dry run as it is now; the person decides again.
-      const plan = await planImport(bytes, req.user!, { reservedIds: RESERVED_IDS });
+      const plan = await planImport(bytes, req.user!);
       res.status(409).render('authoring/interchange-import', {
         pageTitle: res.locals.t('interchange.import.title'),
         limitMb: ZIP_LIMITS.maxZipBytes / 1024 / 1024,

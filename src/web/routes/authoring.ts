@@ -22,6 +22,7 @@ import {
   previewQuiz,
   PublishConflictError,
   publishDraft,
+  RESERVED_MODULE_IDS,
   saveDraft,
   storeImage,
   validateDraft,
@@ -87,9 +88,6 @@ async function withDraft(req: Request, res: Response, next: NextFunction): Promi
 }
 
 const draftOf = (res: Response) => res.locals.draft as ModuleDraft;
-
-/** Words the workspace and the file round-trip use in `/authoring/<word>` URLs; never module ids. */
-export const RESERVED_IDS = ['media', 'open', 'import', 'export', 'new', 'questions'];
 
 function errorsUnder(errors: readonly DraftError[], prefix: string): Record<string, string> {
   const found: Record<string, string> = {};
@@ -250,7 +248,7 @@ export function authoringRoutes(clock: Clock): Router {
   router.post('/authoring', trainers, async (req, res) => {
     const form = newModuleForm.safeParse(req.body);
     const moduleId = idSchema.safeParse(form.data?.moduleId);
-    if (!form.success || !moduleId.success || RESERVED_IDS.includes(moduleId.data)) throw badRequest([res.locals.t('authoring.newModule.invalid')]);
+    if (!form.success || !moduleId.success || RESERVED_MODULE_IDS.includes(moduleId.data)) throw badRequest([res.locals.t('authoring.newModule.invalid')]);
     try {
       const { track, titleZh } = form.data;
       await createDraft({ moduleId: moduleId.data, manifest: { title: { 'zh-CN': titleZh }, track, category: track } }, req.user!, clock());
