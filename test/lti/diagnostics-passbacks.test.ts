@@ -61,6 +61,16 @@ describe('passbacks on the diagnostics page', () => {
     expect(section).toContain('href="/admin/lti/passbacks"');
   });
 
+  it('still lists a retrying score when many newer ones have not been tried yet', async () => {
+    for (let index = 0; index < 25; index++) await job(`新任教师${index}`, { state: 'pending', tries: 0, minutesAgo: 1 });
+    const admin = await signIn(testApp(), '区管理员', '', 'admin');
+    const page = await admin.get('/admin/lti/diagnostics?lang=en').expect(200);
+    const section = page.text.slice(page.text.indexOf('Grade passbacks needing attention'));
+    expect(section).toContain('刘洋');
+    expect(section).not.toContain('新任教师');
+    await PassbackJobModel.deleteMany({ subject: /^新任教师/ });
+  });
+
   it('hides the passbacks when another kind of event is chosen', async () => {
     const admin = await signIn(testApp(), '区管理员', '', 'admin');
     const page = await admin.get('/admin/lti/diagnostics?kind=launch&lang=en').expect(200);

@@ -21,8 +21,8 @@ export interface PassbackRow {
  * newest first, with the LMS's last answer: the passbacks an admin has to look at.
  */
 export async function passbacksInTrouble(): Promise<PassbackRow[]> {
-  const [gaveUp, pending] = await Promise.all([listPassbacks({ state: 'gave-up', limit: SHOWN }), listPassbacks({ state: 'pending', limit: SHOWN })]);
-  const jobs = [...gaveUp, ...pending.filter((job) => job.tries > 0)]
+  const [gaveUp, pending] = await Promise.all([listPassbacks({ state: 'gave-up', limit: SHOWN }), listPassbacks({ state: 'pending', minTries: 1, limit: SHOWN })]);
+  const jobs = [...gaveUp, ...pending]
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
     .slice(0, SHOWN);
   const users = await UserModel.find({ _id: { $in: jobs.map((job) => job.userId) } }, { displayName: 1 }).lean<{ _id: { toHexString(): string }; displayName: string }[]>();

@@ -6,6 +6,8 @@ export interface PassbackFilter {
   state?: PassbackState;
   userId?: Types.ObjectId;
   moduleId?: string;
+  /** Only jobs tried at least this many times. */
+  minTries?: number;
   limit?: number;
 }
 
@@ -29,6 +31,7 @@ export async function listPassbacks(filter: PassbackFilter = {}): Promise<Passba
   if (filter.state) query.state = filter.state;
   if (filter.userId) query.userId = filter.userId;
   if (filter.moduleId) query.moduleId = filter.moduleId;
+  if (filter.minTries) query.tries = { $gte: filter.minTries };
   const jobs = await PassbackJobModel.find(query).sort({ createdAt: -1 }).limit(filter.limit ?? 100).lean<PassbackJob[]>();
   const tries = await PassbackTryModel.find({ jobId: { $in: jobs.map((job) => job._id) } }).sort({ number: 1 }).lean<PassbackTry[]>();
   return jobs.map((job) => ({
