@@ -36,7 +36,7 @@ import {
   type QuizPreview,
 } from '../../authoring';
 import { CATEGORIES, idSchema, listLatestModulesFlat, listModuleVersions, renderLessonMarkdown, TRACKS } from '../../courses';
-import { listUsers } from '../../users';
+import { findUserById, listUsers } from '../../users';
 import type { Clock } from '../app';
 import { requireRole, requireUser } from '../auth';
 import { badRequest, HttpError, notFound } from '../http-error';
@@ -502,7 +502,7 @@ export function authoringRoutes(clock: Clock): Router {
     const form = editorsForm.safeParse(req.body);
     if (!form.success) throw badRequest([res.locals.t('authoring.formInvalid')]);
     const { action, userId } = form.data;
-    if (action === 'add' && !(await listUsers()).some((user) => user._id.toString() === userId && user.roles.includes('trainer'))) {
+    if (action === 'add' && !(await findUserById(userId))?.roles.includes('trainer')) {
       throw badRequest([res.locals.t('authoring.editors.notTrainer')]);
     }
     const editors = action === 'add' ? [...new Set([...draft.editors, userId])] : draft.editors.filter((id) => id !== userId);
