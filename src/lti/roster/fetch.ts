@@ -1,6 +1,6 @@
 import { MEDIA_TYPES, SCOPES } from '../v13/claims';
 import { findPlatformById, type Platform } from '../v13/platforms';
-import { forgetServiceToken, serviceToken, type ServiceOptions } from '../v13/service-token';
+import { authorizedFetch, type ServiceOptions } from '../v13/service-token';
 
 /** One member of an LMS course as NRPS 2.0 reports them (§2.2). */
 export interface RosterMember {
@@ -47,12 +47,7 @@ export async function fetchRoster(platformOrId: Platform | string, membershipsUr
   const members: RosterMember[] = [];
   let url: string | undefined = first.toString();
   for (let page = 0; url && page < MAX_PAGES; page += 1) {
-    const get = async () => fetch(url!, { headers: { Accept: MEDIA_TYPES.memberships, Authorization: `Bearer ${await serviceToken(platform, scopes, options)}` }, signal: AbortSignal.timeout(15_000) });
-    let response = await get();
-    if (response.status === 401) {
-      forgetServiceToken(platform, scopes);
-      response = await get();
-    }
+    const response = await authorizedFetch(platform, scopes, url, { headers: { Accept: MEDIA_TYPES.memberships } }, options);
     const text = await response.text();
     if (!response.ok) throw new RosterFetchError(response.status, text.slice(0, 1000));
     const body = JSON.parse(text) as { members?: Array<Record<string, unknown>> };

@@ -1,7 +1,7 @@
 import type { AgsOutcomeTarget } from '../launch';
 import { MEDIA_TYPES, SCOPES } from './claims';
 import { findPlatformById, type Platform } from './platforms';
-import { forgetServiceToken, serviceToken, ServiceTokenError, type ServiceOptions } from './service-token';
+import { authorizedFetch, ServiceTokenError, type ServiceOptions } from './service-token';
 
 /** A score as AGS 2.0 §3.4 defines it; `timestamp` orders scores, so a late retry never overwrites a newer one. */
 export interface AgsScore {
@@ -28,16 +28,6 @@ export interface AgsAnswer {
 }
 
 const BODY_LIMIT = 1000;
-
-async function authorizedFetch(platform: Platform, scopes: string[], url: string, init: RequestInit, options: ServiceOptions): Promise<Response> {
-  const call = async () =>
-    fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${await serviceToken(platform, scopes, options)}` }, signal: AbortSignal.timeout(15_000) });
-  const response = await call();
-  if (response.status !== 401) return response;
-  // The platform may revoke a cached token early: ask for a new one once.
-  forgetServiceToken(platform, scopes);
-  return call();
-}
 
 /** `…/lineitems/7?x=1` → `…/lineitems/7/scores?x=1` (AGS §3.4.1: the scores service hangs off the line item URL). */
 export function scoresUrlOf(lineItemUrl: string): string {

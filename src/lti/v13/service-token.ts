@@ -72,3 +72,14 @@ export async function serviceToken(platform: Platform, scopes: readonly string[]
   cache.set(key, { accessToken: body.access_token, expiresAt: now.getTime() + lifetime * 1000 });
   return body.access_token;
 }
+
+/** A call to one of the platform's services with a bearer token; a token the platform rejects is replaced once. */
+export async function authorizedFetch(platform: Platform, scopes: string[], url: string, init: RequestInit, options: ServiceOptions): Promise<Response> {
+  const call = async () =>
+    fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${await serviceToken(platform, scopes, options)}` }, signal: AbortSignal.timeout(15_000) });
+  const response = await call();
+  if (response.status !== 401) return response;
+  // The platform may revoke a cached token early: ask for a new one once.
+  forgetServiceToken(platform, scopes);
+  return call();
+}
