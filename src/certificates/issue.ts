@@ -1,11 +1,11 @@
 import { Types } from 'mongoose';
 import { CompletionModel, onCompletion, type Completion } from '../completion';
 import { findModuleVersion } from '../courses';
-import { creditCompletion, hasPassedAssessment } from '../ledger';
+import { calendarYearInChina, creditCompletion, hasPassedAssessment, roundHours } from '../ledger';
 import { findProgress } from '../progress';
 import { findUserById, listSchools } from '../users';
 import { CertificateError } from './errors';
-import { newCertificateNumber, newVerificationCode, yearInChina } from './numbers';
+import { newCertificateNumber, newVerificationCode } from './numbers';
 import { listProgrammes } from './programmes';
 import { certificateStatus, findCertificateByNumber, withStatuses } from './queries';
 import { CertificateModel } from './store';
@@ -37,7 +37,7 @@ async function insertCertificate(draft: CertificateDraft, settings: CertificateS
     try {
       const created = await CertificateModel.create({
         ...draft,
-        number: newCertificateNumber(settings.issuer.prefix, yearInChina(now)),
+        number: newCertificateNumber(settings.issuer.prefix, calendarYearInChina(now)),
         verificationCode: newVerificationCode(),
         issuer: settings.issuer,
         issuedAt: now,
@@ -134,7 +134,7 @@ export async function issueProgrammeCertificates(userId: Types.ObjectId, setting
         title: programme.title,
         ...(programme.description ? { description: programme.description } : {}),
         programmeId: programme.programmeId,
-        hours: Math.round(certified.reduce((sum, c) => sum + c.hours, 0) * 100) / 100,
+        hours: roundHours(certified.reduce((sum, c) => sum + c.hours, 0)),
         category: programme.category,
         completedAt: new Date(Math.max(...certified.map((c) => c.completedAt.getTime()))),
         activityStartedAt: new Date(Math.min(...certified.map((c) => (c.activityStartedAt ?? c.completedAt).getTime()))),

@@ -23,7 +23,3 @@ export function newVerificationCode(): string {
 
 export const VERIFICATION_CODE_PATTERN = /^[A-Za-z0-9_-]{24}$/;
 
-/** The calendar year in China, which a certificate number carries. */
-export function yearInChina(at: Date): number {
-  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
-}

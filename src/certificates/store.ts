@@ -35,7 +35,6 @@ const certificateSchema = new Schema(
     ledgerEntryIds: { type: [String], default: [] },
     issuedAt: { type: Date, required: true },
     supersedes: String,
-    statusListIndex: Number,
   },
   { collection: 'certificates', strict: 'throw', versionKey: false },
 );

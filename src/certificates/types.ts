@@ -55,8 +55,6 @@ export interface Certificate {
   issuedAt: Date;
   /** The number of the certificate this one replaces. */
   supersedes?: string;
-  /** Allocated by the credential (Open Badges) side for its Bitstring Status List. */
-  statusListIndex?: number;
 }
 
 export const REVOCATION_REASONS = ['issued-in-error', 'misconduct', 'data-correction', 'holder-request', 'other'] as const;

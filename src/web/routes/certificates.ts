@@ -29,6 +29,7 @@ import {
 } from '../../certificates';
 import { CATEGORIES, listLatestModules, listLatestModulesFlat } from '../../courses';
 import { writeCsv, writeXlsx } from '../../exports';
+import { roundHours } from '../../ledger';
 import type { Clock } from '../app';
 import { requireRole, requireUser } from '../auth';
 import { HttpError, badRequest, notFound } from '../http-error';
@@ -264,7 +265,7 @@ async function programmePage(editing?: Awaited<ReturnType<typeof findProgramme>>
   const hoursOf = new Map(groups.flatMap((group) => group.modules.map((m) => [m.moduleId, m.creditHours] as const)));
   const programmes = (await listProgrammes()).map((programme) => ({
     ...programme,
-    hours: Math.round(programme.moduleIds.reduce((sum, id) => sum + (hoursOf.get(id) ?? 0), 0) * 100) / 100,
+    hours: roundHours(programme.moduleIds.reduce((sum, id) => sum + (hoursOf.get(id) ?? 0), 0)),
     editing: programme.programmeId === editing?.programmeId,
   }));
   const chosen = new Set(editing?.moduleIds ?? []);
